@@ -1,0 +1,113 @@
+"""Load contract files, check them against the meta-schema and against themselves."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+from simulator.core.errors import ContractError
+from simulator.contracts.model import Contract
+
+META_SCHEMA_FILE = "contract.schema.json"
+
+
+def contracts_dir() -> Path:
+    """Where the shipped contracts are: the repo's ``contracts/``, installed as ``simulator.contracts_data``."""
+    try:
+        return Path(str(resources.files("simulator.contracts_data")))
+    except ModuleNotFoundError:  # running from a source tree that was never installed
+        return Path(__file__).resolve().parents[2] / "contracts"
+
+
+@lru_cache(maxsize=1)
+def _meta_validator() -> Draft202012Validator:
+    meta = json.loads((contracts_dir() / META_SCHEMA_FILE).read_text("utf-8"))
+    return Draft202012Validator(meta)
+
+
+def _json_path(parts: Iterable[object]) -> str:
+    path = "$"
+    for p in parts:
+        path += f"[{p}]" if isinstance(p, int) else f".{p}"
+    return path
+
+
+def load_contract(path: Path | str) -> Contract:
+    """Load one contract; a broken one raises :class:`ContractError` naming file and JSON path."""
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ContractError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
+    errors = sorted(_meta_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        raise ContractError(
+            f"{path.name}: {_json_path(first.absolute_path)}: {first.message}"
+            + (f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else "")
+        )
+    _check_references(raw, path.name)
+    try:
+        return Contract(raw, str(path), FormatChecker())
+    except SchemaError as exc:
+        raise ContractError(f"{path.name}: {_json_path(exc.absolute_path)}: invalid JSON Schema: {exc.message}") from exc
+
+
+def _check_references(raw: dict, file: str) -> None:
+    """What the meta-schema cannot say: codes and deployments named by operations exist."""
+    codes = set(raw["errors"])
+    deployments = {d["name"] for d in raw["deployments"]}
+    for key in ("validation_errors",):
+        for kind, code in raw.get(key, {}).items():
+            if code not in codes:
+                raise ContractError(f"{file}: $.{key}.{kind}: unknown error code {code!r}")
+    if raw.get("internal_error") and raw["internal_error"] not in codes:
+        raise ContractError(f"{file}: $.internal_error: unknown error code {raw['internal_error']!r}")
+
+    def check_auth(auth: dict | None, where: str) -> None:
+        for kind, code in ((auth or {}).get("errors") or {}).items():
+            if code not in codes:
+                raise ContractError(f"{file}: {where}.auth.errors.{kind}: unknown error code {code!r}")
+
+    check_auth(raw.get("defaults", {}).get("auth"), "$.defaults")
+    for i, dep in enumerate(raw["deployments"]):
+        check_auth(dep.get("auth"), f"$.deployments[{i}]")
+        nf = dep.get("not_found_error")
+        if nf and nf not in codes:
+            raise ContractError(f"{file}: $.deployments[{i}].not_found_error: unknown error code {nf!r}")
+    for op_id, op in raw["operations"].items():
+        where = f"$.operations.{op_id}"
+        check_auth(op.get("auth"), where)
+        for i, code in enumerate(op.get("errors", [])):
+            if code not in codes:
+                raise ContractError(f"{file}: {where}.errors[{i}]: unknown error code {code!r}")
+        for i, dep in enumerate(op.get("deployments", [])):
+            if dep not in deployments:
+                raise ContractError(f"{file}: {where}.deployments[{i}]: unknown deployment {dep!r}")
+
+
+def load_contracts(directory: Path | str | None = None, services: Iterable[str] | None = None) -> dict[str, Contract]:
+    """Every ``*.json`` contract in ``directory`` (default: the shipped ones), keyed by service name."""
+    directory = Path(directory) if directory else contracts_dir()
+    wanted = set(services) if services else None
+    loaded: dict[str, Contract] = {}
+    for path in sorted(directory.glob("*.json")):
+        if path.name == META_SCHEMA_FILE:
+            continue
+        contract = load_contract(path)
+        if wanted is not None and contract.service not in wanted:
+            continue
+        if contract.service in loaded:
+            raise ContractError(f"{path.name}: service {contract.service!r} is also defined in {loaded[contract.service].file}")
+        loaded[contract.service] = contract
+    if wanted:
+        missing = wanted - set(loaded)
+        if missing:
+            raise ContractError(f"no contract for {', '.join(sorted(missing))}; known: {', '.join(sorted(loaded)) or 'none'}")
+    return loaded

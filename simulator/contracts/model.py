@@ -1,0 +1,153 @@
+"""Compiled, read-only views of a contract: built once at start-up, shared by every request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema import Draft202012Validator
+
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    code: str
+    http_status: int
+    message: str
+    when: str
+    trigger: str = "natural"
+    envelope: str | None = None
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    service: str
+    name: str
+    base_url: str
+    index: int
+    auth: Any = None
+    envelope: str | None = None
+    not_found_error: str | None = None
+    has_auth: bool = False
+    has_envelope: bool = False
+
+    @property
+    def original_host(self) -> str:
+        return urlsplit(self.base_url).netloc.lower()
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path.rstrip("/")
+
+
+class Operation:
+    """One documented operation, with its validators compiled."""
+
+    def __init__(self, contract: "Contract", op_id: str, raw: dict[str, Any]):
+        self.contract = contract
+        self.id = op_id
+        self.raw = raw
+        self.summary: str = raw["summary"]
+        self.method: str = raw["method"]
+        self.path: str = raw["path"]
+        self.deployments: list[str] = raw.get("deployments") or [d.name for d in contract.deployments]
+        self.match: dict[str, Any] = raw.get("match", {})
+        self.writes: bool = raw.get("writes", False)
+        self.request: dict[str, Any] = raw.get("request", {})
+        self.response: dict[str, Any] = raw["response"]
+        self.errors: list[str] = raw.get("errors", [])
+        self.examples: list[dict[str, Any]] = raw.get("examples", [])
+        self.path_regex, self.path_params = compile_path(self.path)
+        self.validators = {
+            part: contract.validator(self.request[part])
+            for part in ("path_params", "query", "headers", "body", "params")
+            if part in self.request
+        }
+        self.response_validator = contract.validator(self.response["body"]) if "body" in self.response else None
+        # Literal paths beat templates, and more match keys beat fewer, when several operations fit.
+        self.specificity = (len(self.match), -len(self.path_params), len(self.path))
+
+    def binding(self, deployment: Deployment, key: str) -> Any:
+        """Operation > deployment > contract defaults, for ``auth`` and ``envelope``."""
+        if key in self.raw:
+            return self.raw[key]
+        if key == "auth" and deployment.has_auth:
+            return deployment.auth
+        if key == "envelope" and deployment.has_envelope:
+            return deployment.envelope
+        return self.contract.defaults.get(key)
+
+    def documented_codes(self) -> list[str]:
+        return list(self.errors)
+
+    def __repr__(self) -> str:
+        return f"<Operation {self.contract.service}.{self.id} {self.method} {self.path}>"
+
+
+def compile_path(template: str) -> tuple[re.Pattern[str], list[str]]:
+    names = _PARAM.findall(template)
+    pattern = ""
+    pos = 0
+    for m in _PARAM.finditer(template):
+        pattern += re.escape(template[pos:m.start()]) + f"(?P<{m.group(1)}>[^/]+)"
+        pos = m.end()
+    pattern += re.escape(template[pos:])
+    # Trailing slashes are forgiven both ways, as most gateways do.
+    pattern = pattern.rstrip("/") + "/?"
+    return re.compile(pattern + r"\Z"), names
+
+
+class Contract:
+    def __init__(self, raw: dict[str, Any], file: str, format_checker: Any):
+        self.raw = raw
+        self.file = file
+        self.service: str = raw["service"]
+        self.title: str = raw["title"]
+        self.source: str = raw["source"]
+        self.port_block: int = raw.get("port_block", 0)
+        self.defaults: dict[str, Any] = raw.get("defaults", {})
+        self.defs: dict[str, Any] = raw.get("$defs", {})
+        self.credentials: list[dict[str, Any]] = raw.get("credentials", [])
+        self.validation_errors: dict[str, str] = raw.get("validation_errors", {})
+        self.internal_error: str | None = raw.get("internal_error")
+        self.forced_code_header: str = raw.get("forced_code_header", "X-Apisim-Code")
+        self._format_checker = format_checker
+        self.deployments = [
+            Deployment(
+                service=self.service, name=d["name"], base_url=d["base_url"], index=i,
+                auth=d.get("auth"), envelope=d.get("envelope"), not_found_error=d.get("not_found_error"),
+                has_auth="auth" in d, has_envelope="envelope" in d,
+            )
+            for i, d in enumerate(raw["deployments"])
+        ]
+        self.errors = {
+            code: ErrorEntry(code=code, http_status=e["http_status"], message=e["message"], when=e["when"],
+                             trigger=e.get("trigger", "natural"), envelope=e.get("envelope"),
+                             body=e.get("body"), headers=e.get("headers", {}))
+            for code, e in raw["errors"].items()
+        }
+        self.operations = {op_id: Operation(self, op_id, op) for op_id, op in raw["operations"].items()}
+
+    def validator(self, schema: Any) -> Draft202012Validator:
+        root = {"$defs": self.defs, **schema} if isinstance(schema, dict) else schema
+        return Draft202012Validator(root, format_checker=self._format_checker)
+
+    def deployment(self, name: str | None = None) -> Deployment:
+        if name is None:
+            return self.deployments[0]
+        for d in self.deployments:
+            if d.name == name:
+                return d
+        known = ", ".join(d.name for d in self.deployments)
+        raise KeyError(f"{self.service} has no deployment {name!r}; known: {known}")
+
+    def operations_for(self, deployment: Deployment) -> list[Operation]:
+        return [op for op in self.operations.values() if deployment.name in op.deployments]
+
+    def __repr__(self) -> str:
+        return f"<Contract {self.service} ({len(self.operations)} operations)>"

@@ -1,0 +1,142 @@
+"""A transport-neutral request and response.
+
+The pipeline never sees Flask or httpx objects: the WSGI app and the in-process
+respx route both convert to :class:`SimRequest`, so every stage is testable on
+plain data and the respx route skips the WSGI layer entirely.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Iterable, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+
+class Headers:
+    """Case-insensitive header mapping that keeps the sender's spelling."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[tuple[str, str]] | Mapping[str, str] = ()):
+        if isinstance(items, Mapping):
+            items = items.items()
+        self._items: dict[str, tuple[str, str]] = {}
+        for name, value in items:
+            self._items[name.lower()] = (name, value)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        found = self._items.get(name.lower())
+        return found[1] if found else default
+
+    def __getitem__(self, name: str) -> str:
+        return self._items[name.lower()][1]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._items
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self._items[name.lower()] = (name, value)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self._items.values())
+
+    def lower_items(self) -> dict[str, str]:
+        return {key: value for key, (_, value) in self._items.items()}
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"
+
+
+@dataclass
+class SimRequest:
+    """One HTTP request as the simulator sees it."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]] = field(default_factory=list)
+    headers: Headers = field(default_factory=Headers)
+    body: bytes = b""
+    host: str = ""  # the Host header as sent, e.g. "ocr.cn-north-4.myhuaweicloud.com"
+    local_port: int | None = None  # the loopback port the request arrived on, if any
+    raw_query: str = ""
+
+    @classmethod
+    def from_url(
+        cls,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+        body: bytes = b"",
+        local_port: int | None = None,
+    ) -> "SimRequest":
+        parts = urlsplit(url)
+        hdrs = Headers(headers)
+        host = hdrs.get("Host") or parts.netloc
+        return cls(
+            method=method.upper(),
+            path=parts.path or "/",
+            query=parse_qsl(parts.query, keep_blank_values=True),
+            headers=hdrs,
+            body=body,
+            host=host,
+            local_port=local_port,
+            raw_query=parts.query,
+        )
+
+    @property
+    def content_type(self) -> str:
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+
+    @cached_property
+    def query_dict(self) -> dict[str, str]:
+        """Query parameters, last value wins (what every documented API expects)."""
+        return dict(self.query)
+
+    @cached_property
+    def form(self) -> list[tuple[str, str]]:
+        if self.content_type != "application/x-www-form-urlencoded":
+            return []
+        try:
+            text = self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return []
+        return parse_qsl(text, keep_blank_values=True)
+
+    @cached_property
+    def text(self) -> str | None:
+        try:
+            return self.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises ``ValueError`` when it is not JSON."""
+        if "_json" not in self.__dict__:
+            if self.text is None:
+                raise ValueError("the body is not UTF-8")
+            self.__dict__["_json"] = json.loads(self.text)
+        return self.__dict__["_json"]
+
+
+@dataclass
+class SimResponse:
+    status: int
+    body: bytes = b""
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def json(cls, status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> "SimResponse":
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        return cls(status, body, [("Content-Type", "application/json;charset=UTF-8"), *headers])
+
+    def header(self, name: str) -> str | None:
+        for key, value in self.headers:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+    def set_header(self, name: str, value: str) -> None:
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
+        self.headers.append((name, value))

@@ -1,0 +1,189 @@
+"""Generate a value for a JSON Schema, deterministically for a given seed.
+
+The same ``(seed, schema)`` always gives the same value: a request's seed is
+derived from the simulator's seed and the request's own bytes (see
+:func:`request_seed`), never from the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+from typing import Any
+
+from faker import Faker
+
+from simulator.fake.providers import resolve, timestamp
+
+_MAX_DEPTH = 12
+
+
+def request_seed(base_seed: int, *parts: bytes | str) -> int:
+    """A 64-bit seed from the simulator seed and the parts of a request that identify it."""
+    h = hashlib.blake2b(str(base_seed).encode(), digest_size=8)
+    for part in parts:
+        h.update(b"\x00")
+        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+    return int.from_bytes(h.digest(), "big")
+
+
+class FakeData:
+    """Per-thread seeded Faker plus a schema walker.
+
+    Faker instances are slow to build, so each thread builds one once and
+    re-seeds it for every value.
+    """
+
+    def __init__(self, locale: str = "zh_CN"):
+        self.locale = locale
+        self._local = threading.local()
+
+    def faker(self, seed: int) -> Faker:
+        fk = getattr(self._local, "faker", None)
+        if fk is None:
+            fk = self._local.faker = Faker(self.locale)
+        fk.seed_instance(seed)
+        return fk
+
+    def generate(self, schema: Any, seed: int, defs: dict[str, Any] | None = None) -> Any:
+        rng = random.Random(seed)
+        return _Walker(self.faker(seed), rng, defs or {}).value(schema, 0)
+
+
+class _Walker:
+    def __init__(self, fk: Faker, rng: random.Random, defs: dict[str, Any]):
+        self.fk = fk
+        self.rng = rng
+        self.defs = defs
+
+    def deref(self, schema: Any) -> Any:
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < _MAX_DEPTH:
+            ref = schema["$ref"]
+            if not ref.startswith("#/$defs/"):
+                raise KeyError(f"only #/$defs/ references are supported, got {ref!r}")
+            target = self.defs[ref[len("#/$defs/"):]]
+            extra = {k: v for k, v in schema.items() if k != "$ref"}
+            schema = {**target, **extra} if extra and isinstance(target, dict) else target
+            seen += 1
+        return schema
+
+    def value(self, schema: Any, depth: int) -> Any:
+        schema = self.deref(schema)
+        if schema is True or not isinstance(schema, dict) or depth > _MAX_DEPTH:
+            return None
+        rng = self.rng
+        if "x-faker" in schema:
+            return resolve(schema["x-faker"])(self.fk, rng)
+        if "const" in schema:
+            return schema["const"]
+        if "enum" in schema:
+            return rng.choice(schema["enum"])
+        if "examples" in schema and schema["examples"]:
+            return rng.choice(schema["examples"])
+        if "allOf" in schema:
+            merged: dict[str, Any] = {}
+            for part in schema["allOf"]:
+                part = self.deref(part)
+                merged = _merge_schemas(merged, part)
+            rest = {k: v for k, v in schema.items() if k != "allOf"}
+            return self.value(_merge_schemas(merged, rest), depth + 1)
+        for key in ("oneOf", "anyOf"):
+            if key in schema:
+                options = schema[key]
+                rest = {k: v for k, v in schema.items() if k != key}
+                chosen = self.deref(options[0])
+                return self.value(_merge_schemas(rest, chosen) if isinstance(chosen, dict) else chosen, depth + 1)
+        kind = _pick_type(schema)
+        if kind == "object":
+            return self.object(schema, depth)
+        if kind == "array":
+            return self.array(schema, depth)
+        if kind == "string":
+            return self.string(schema)
+        if kind == "integer":
+            lo = int(schema.get("minimum", schema.get("exclusiveMinimum", -1) + 1 if "exclusiveMinimum" in schema else 0))
+            hi = int(schema.get("maximum", lo + 1000))
+            return rng.randint(lo, max(lo, hi))
+        if kind == "number":
+            lo = float(schema.get("minimum", 0))
+            hi = float(schema.get("maximum", lo + 100))
+            return round(rng.uniform(lo, hi), 4)
+        if kind == "boolean":
+            return rng.random() < 0.5
+        if kind == "null":
+            return None
+        return None
+
+    def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, sub in schema.get("properties", {}).items():
+            out[name] = self.value(sub, depth + 1)
+        return out
+
+    def array(self, schema: dict[str, Any], depth: int) -> list[Any]:
+        lo = schema.get("minItems", 1)
+        hi = schema.get("maxItems", max(lo, 3))
+        n = self.rng.randint(lo, max(lo, min(hi, lo + 3)))
+        if "prefixItems" in schema:
+            return [self.value(s, depth + 1) for s in schema["prefixItems"]]
+        items = schema.get("items", {"type": "string"})
+        return [self.value(items, depth + 1) for _ in range(n)]
+
+    def string(self, schema: dict[str, Any]) -> str:
+        fmt = schema.get("format")
+        fk, rng = self.fk, self.rng
+        if fmt == "date-time":
+            return timestamp(rng).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if fmt == "date":
+            return timestamp(rng).strftime("%Y-%m-%d")
+        if fmt in ("uri", "url"):
+            return fk.url()
+        if fmt == "email":
+            return fk.email()
+        if fmt == "uuid":
+            return str(fk.uuid4())
+        lo = schema.get("minLength", 0)
+        hi = schema.get("maxLength", max(lo, 12))
+        text = fk.word()
+        while len(text) < lo:
+            text += fk.word()
+        return text[:hi] if hi >= lo else text
+
+
+def _pick_type(schema: dict[str, Any]) -> str | None:
+    t = schema.get("type")
+    if isinstance(t, list):
+        non_null = [x for x in t if x != "null"]
+        return non_null[0] if non_null else "null"
+    if t is None:
+        if "properties" in schema:
+            return "object"
+        if "items" in schema:
+            return "array"
+    return t
+
+
+def _merge_schemas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for k, v in b.items():
+        if k == "properties" and k in out:
+            out[k] = {**out[k], **v}
+        elif k == "required" and k in out:
+            out[k] = list(dict.fromkeys([*out[k], *v]))
+        else:
+            out[k] = v
+    return out
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """``override`` wins; dicts merge key by key (handler data over faked data)."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        out = dict(base)
+        for k, v in override.items():
+            out[k] = deep_merge(base.get(k), v) if k in base else v
+        return out
+    return override
+
+
