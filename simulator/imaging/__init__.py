@@ -1,0 +1,1 @@
+"""Images clients send: decoding, validation, and the ``apisim:`` content tags they may carry."""

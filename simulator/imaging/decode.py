@@ -1,0 +1,315 @@
+"""Decode the images clients send, and check them against a service's limits.
+
+Every service receives images as base64 text (sometimes with a ``data:`` URI
+prefix) or as a URL. This module turns either into a :class:`DecodedImage`
+(bytes, format, pixel size, ``apisim:`` tags) or raises one of the typed
+:class:`ImageError` subclasses below, which each service maps to its own
+documented error code. Nothing else may escape: arbitrary input must only ever
+produce these errors.
+
+It sits on every request's hot path, so it identifies images with Pillow's
+header parsing and only decodes pixels when that is the only way to tell a
+truncated file from a whole one. URLs are never fetched: only registered
+fixture URLs resolve (see :class:`FixtureUrls`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Collection
+
+from PIL import Image
+
+from simulator.imaging.tags import read_tags
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class ImageError(Exception):
+    """Base of every decoding failure; ``reason`` is a human-readable explanation."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotBase64(ImageError):
+    """The text is not valid base64 (standard or URL-safe alphabet, padding optional)."""
+
+
+class DataUriNotAllowed(ImageError):
+    """The text starts with a ``data:...;base64,`` prefix and the service forbids it."""
+
+
+class NotAnImage(ImageError):
+    """The bytes decode, but Pillow does not recognise them as an image."""
+
+
+class TruncatedImage(ImageError):
+    """Pillow recognises the image, but its data is cut short or corrupt."""
+
+
+class UnsupportedFormat(ImageError):
+    """A real image in a format the caller does not accept."""
+
+    def __init__(self, reason: str, format: str) -> None:
+        super().__init__(reason)
+        self.format = format
+
+
+class ImageTooLarge(ImageError):
+    """Over the byte limit (``size`` set) or over the side limit (``width``/``height`` set)."""
+
+    def __init__(
+        self, reason: str, *, size: int | None = None, width: int | None = None, height: int | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.size = size
+        self.width = width
+        self.height = height
+
+
+class ImageTooSmall(ImageError):
+    """A side is under the minimum."""
+
+    def __init__(self, reason: str, *, width: int, height: int) -> None:
+        super().__init__(reason)
+        self.width = width
+        self.height = height
+
+
+class UnknownImageUrl(ImageError):
+    """A URL that is not a registered fixture URL. The simulator never downloads anything."""
+
+    def __init__(self, reason: str, url: str) -> None:
+        super().__init__(reason)
+        self.url = url
+
+
+# --- the decoded image --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    data: bytes
+    format: str  # Pillow's name: "JPEG", "PNG", "BMP", "TIFF", "GIF", "WEBP"
+    width: int
+    height: int
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @cached_property
+    def tags(self) -> dict[str, str]:
+        """The image's ``apisim:`` metadata (PNG text chunk or JPEG comment); empty if it has none."""
+        return read_tags(self.data)
+
+    @cached_property
+    def digest(self) -> str:
+        """A stable hex hash of the bytes: the seed for content of untagged images."""
+        return hashlib.blake2b(self.data, digest_size=16).hexdigest()
+
+
+# --- base64 -------------------------------------------------------------------------------------
+
+_DATA_URI = re.compile(r"\s*data:[^,;]*(?:;[^,;]*)*;base64,", re.IGNORECASE)
+_BASE64_BODY = re.compile(r"[A-Za-z0-9+/]*={0,2}")
+_WHITESPACE = re.compile(r"\s+")
+_URLSAFE_TO_STANDARD = str.maketrans("-_", "+/")
+
+
+def decode_base64(
+    text: str | bytes, *, allow_data_uri: bool = True, max_encoded_bytes: int | None = None
+) -> bytes:
+    """Decode standard or URL-safe base64, padding optional, whitespace ignored.
+
+    ``max_encoded_bytes`` limits the text as sent (prefix included), the way
+    services that state "base64 under N MB" count it.
+    """
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        try:
+            text = bytes(text).decode("ascii")
+        except UnicodeDecodeError:
+            raise NotBase64("base64 text must be ASCII") from None
+    if not isinstance(text, str):
+        raise NotBase64(f"expected base64 text, got {type(text).__name__}")
+    if max_encoded_bytes is not None and len(text) > max_encoded_bytes:
+        # len(str) == encoded byte count for ASCII; non-ASCII text fails below anyway.
+        raise ImageTooLarge(f"encoded image is {len(text)} bytes, over the {max_encoded_bytes}-byte limit",
+                            size=len(text))
+    prefix = _DATA_URI.match(text)
+    if prefix:
+        if not allow_data_uri:
+            raise DataUriNotAllowed("a data: URI prefix is not accepted here; send the bare base64 text")
+        text = text[prefix.end():]
+    body = _WHITESPACE.sub("", text).translate(_URLSAFE_TO_STANDARD)
+    if not body:
+        raise NotBase64("the image text is empty")
+    if not _BASE64_BODY.fullmatch(body):
+        raise NotBase64("the image text contains characters outside the base64 alphabet")
+    stripped = body.rstrip("=")
+    if len(stripped) % 4 == 1:
+        raise NotBase64("the image text has an impossible base64 length")
+    try:
+        return base64.b64decode(stripped + "=" * (-len(stripped) % 4), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise NotBase64(f"the image text is not valid base64: {exc}") from None
+
+
+# --- image inspection ---------------------------------------------------------------------------
+
+# Pillow names some JPEGs (camera multi-picture files) "MPO"; services call them JPEG.
+_FORMAT_ALIASES = {"MPO": "JPEG", "JPG": "JPEG", "TIF": "TIFF", "DIB": "BMP"}
+_JPEG_EOI = b"\xff\xd9"
+
+
+def _canonical_format(name: str) -> str:
+    name = name.upper()
+    return _FORMAT_ALIASES.get(name, name)
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # DecompressionBombWarning: sizes are checked by the caller
+            return Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLarge(f"the image is too large to decode: {exc}") from None
+    except Exception:  # Pillow raises many kinds (UnidentifiedImageError, SyntaxError, struct.error...)
+        raise NotAnImage("the data is not an image in any supported format") from None
+
+
+def _check_complete(data: bytes, fmt: str) -> None:
+    """Raise TruncatedImage if the image data is cut short; decode pixels only when unavoidable."""
+    if fmt == "JPEG" and data.rstrip(b"\x00\r\n ").endswith(_JPEG_EOI):
+        return  # a JPEG that reaches its end-of-image marker is whole (cheap, covers nearly all)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            img = Image.open(io.BytesIO(data))
+            if fmt == "PNG":
+                img.verify()  # walks every chunk and checks CRCs without inflating pixels
+            else:
+                img.load()
+    except Image.DecompressionBombError as exc:
+        raise ImageTooLarge(f"the image is too large to decode: {exc}") from None
+    except Exception:
+        raise TruncatedImage(f"the {fmt} data is truncated or corrupt") from None
+
+
+def inspect_image(
+    data: bytes,
+    *,
+    formats: Collection[str] | None = None,
+    min_side: int | None = None,
+    max_side: int | None = None,
+    max_bytes: int | None = None,
+) -> DecodedImage:
+    """Identify ``data`` and check it against a service's limits; cheap checks first."""
+    data = bytes(data)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ImageTooLarge(f"the image is {len(data)} bytes, over the {max_bytes}-byte limit", size=len(data))
+    if not data:
+        raise NotAnImage("the image is empty")
+    img = _open(data)
+    try:
+        fmt = _canonical_format(img.format or "")
+        width, height = img.size
+    except Exception:
+        raise NotAnImage("the data is not an image in any supported format") from None
+    finally:
+        img.close()
+    if formats is not None and fmt not in {_canonical_format(f) for f in formats}:
+        raise UnsupportedFormat(f"{fmt} images are not accepted here (accepted: {', '.join(sorted(formats))})", fmt)
+    if width <= 0 or height <= 0:
+        raise NotAnImage(f"the image claims an empty size {width}x{height}")
+    if max_side is not None and max(width, height) > max_side:
+        raise ImageTooLarge(f"the image is {width}x{height}, a side is over {max_side} px", width=width, height=height)
+    if min_side is not None and min(width, height) < min_side:
+        raise ImageTooSmall(f"the image is {width}x{height}, a side is under {min_side} px", width=width, height=height)
+    _check_complete(data, fmt)
+    return DecodedImage(data=data, format=fmt, width=width, height=height)
+
+
+def decode_image(
+    text: str | bytes,
+    *,
+    allow_data_uri: bool = True,
+    formats: Collection[str] | None = None,
+    min_side: int | None = None,
+    max_side: int | None = None,
+    max_bytes: int | None = None,
+    max_encoded_bytes: int | None = None,
+) -> DecodedImage:
+    """:func:`decode_base64` then :func:`inspect_image`."""
+    data = decode_base64(text, allow_data_uri=allow_data_uri, max_encoded_bytes=max_encoded_bytes)
+    return inspect_image(data, formats=formats, min_side=min_side, max_side=max_side, max_bytes=max_bytes)
+
+
+# --- fixture URLs -------------------------------------------------------------------------------
+
+FIXTURE_URL_BASES = ("http://apisim.fixtures/images/", "https://apisim.fixtures/images/")
+
+
+def fixtures_dir() -> Path:
+    """Where the shipped fixtures are: the repo's ``fixtures/``, installed as ``simulator.fixtures_data``."""
+    try:
+        return Path(str(resources.files("simulator.fixtures_data")))
+    except ModuleNotFoundError:  # running from a source tree that was never installed
+        return Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def fixture_images_dir() -> Path:
+    return fixtures_dir() / "images"
+
+
+@lru_cache(maxsize=1)
+def _fixture_files() -> tuple[tuple[str, bytes], ...]:
+    folder = fixture_images_dir()
+    if not folder.is_dir():
+        return ()
+    return tuple((p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.is_file())
+
+
+class FixtureUrls:
+    """URLs that stand for fixture images. Resolving one reads a registry; nothing is downloaded."""
+
+    def __init__(self, mapping: dict[str, bytes] | None = None) -> None:
+        self._images: dict[str, bytes] = dict(mapping or {})
+
+    def register(self, url: str, data: bytes) -> None:
+        self._images[url.strip()] = bytes(data)
+
+    def resolve(self, url: str) -> bytes:
+        if not isinstance(url, str):
+            raise UnknownImageUrl("the image URL is not a string", str(url))
+        try:
+            return self._images[url.strip()]
+        except KeyError:
+            raise UnknownImageUrl(
+                f"{url!r} is not a registered fixture URL (the simulator never downloads; "
+                f"use {FIXTURE_URL_BASES[0]}<file> or register the URL)",
+                url,
+            ) from None
+
+    def __contains__(self, url: object) -> bool:
+        return isinstance(url, str) and url.strip() in self._images
+
+    def urls(self) -> list[str]:
+        return sorted(self._images)
+
+    @classmethod
+    def default(cls) -> "FixtureUrls":
+        """Every file in ``fixtures/images/`` under both fixture URL bases."""
+        return cls({base + name: data for name, data in _fixture_files() for base in FIXTURE_URL_BASES})
