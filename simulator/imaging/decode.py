@@ -169,6 +169,21 @@ def decode_base64(
 
 # --- image inspection ---------------------------------------------------------------------------
 
+# The formats the documents name. Pillow knows more, but some of its plugins (TGA...) would claim
+# random bytes, so identification is limited to these.
+SUPPORTED_FORMATS = ("JPEG", "PNG", "BMP", "TIFF", "GIF", "WEBP")
+
+# Magic numbers strong enough that data starting with one is that format, even if Pillow cannot
+# open it: such data is a cut-short image, not "not an image".
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
 # Pillow names some JPEGs (camera multi-picture files) "MPO"; services call them JPEG.
 _FORMAT_ALIASES = {"MPO": "JPEG", "JPG": "JPEG", "TIF": "TIFF", "DIB": "BMP"}
 _JPEG_EOI = b"\xff\xd9"
@@ -183,11 +198,25 @@ def _open(data: bytes) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # DecompressionBombWarning: sizes are checked by the caller
-            return Image.open(io.BytesIO(data))
+            return Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
     except Image.DecompressionBombError as exc:
         raise ImageTooLarge(f"the image is too large to decode: {exc}") from None
     except Exception:  # Pillow raises many kinds (UnidentifiedImageError, SyntaxError, struct.error...)
-        raise NotAnImage("the data is not an image in any supported format") from None
+        fmt = _format_by_signature(data)
+        if fmt:
+            raise TruncatedImage(f"the data starts like a {fmt} image but is truncated or corrupt") from None
+        raise NotAnImage(
+            f"the data is not an image in any supported format ({', '.join(SUPPORTED_FORMATS)})"
+        ) from None
+
+
+def _format_by_signature(data: bytes) -> str | None:
+    for magic, fmt in _SIGNATURES:
+        if data.startswith(magic):
+            return fmt
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
 
 
 def _check_complete(data: bytes, fmt: str) -> None:
@@ -197,7 +226,7 @@ def _check_complete(data: bytes, fmt: str) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            img = Image.open(io.BytesIO(data))
+            img = Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
             if fmt == "PNG":
                 img.verify()  # walks every chunk and checks CRCs without inflating pixels
             else:
