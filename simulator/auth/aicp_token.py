@@ -1,0 +1,144 @@
+"""AICP's ``token`` header: a token issued by capability authorisation (document section 6.1).
+
+A token names one authorised ``appId``; its record holds the capability ids
+granted and the due time. Records are state, in the service's store under
+:data:`TOKENS_NS` (token -> record) and :data:`APPS_NS` (appId -> token), so
+every worker sees a grant the moment it is made. The contract's demo
+credentials (and ``--credentials FILE``) add tokens that exist from the start,
+which is how the very first grant, which itself needs a token, can be made.
+
+The token value is base64 of 16 bytes, like the document's
+``DU/mHOzoR4it4ljQFugDcA==``. It is derived from the appId alone, because the
+document's update example returns the same token the grant did.
+
+Failure kinds, mapped to codes by the contract's ``auth.errors``: no header or
+an empty one is ``missing``; a value that is not base64 of 16 bytes is
+``malformed``; a token nobody was granted (or whose user was deleted) is
+``unknown_key``; a due time before the clock is ``expired``; a token without
+the capability named by the deployment's auth option ``capability`` is
+``forbidden``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from simulator.core import AuthFailure, SimRequest
+
+SCHEME = "aicp-token"
+HEADER = "token"
+TOKENS_NS = "authorize:tokens"
+APPS_NS = "authorize:apps"
+TOKEN_BYTES = 16
+
+# The platform runs in China: the document's due times are Beijing time.
+PLATFORM_TZ = timezone(timedelta(hours=8))
+DUE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def carried_by(request: SimRequest) -> bool:
+    """The request has a ``token`` header (even an empty one, which :func:`verify` refuses as missing)."""
+    return HEADER in request.headers
+
+
+def token_for(app_id: str) -> str:
+    """The token of ``app_id``: stable across grant and update, as the document shows."""
+    digest = hashlib.blake2b(f"aicp-token:{app_id}".encode("utf-8"), digest_size=TOKEN_BYTES).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def parse_due_time(text: str) -> datetime:
+    """``yyyy-MM-dd HH:mm:ss`` (or a bare date) in Beijing time; ``ValueError`` when it is neither."""
+    text = text.strip()
+    for fmt in (DUE_TIME_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=PLATFORM_TZ)
+        except ValueError:
+            continue
+    raise ValueError(f"dueTime {text!r} is not yyyy-MM-dd HH:mm:ss")
+
+
+def split_capabilities(items: Iterable[Any]) -> list[str]:
+    """``["C1,C2", "C3"]`` -> ``["C1", "C2", "C3"]``: the document packs several ids into one item."""
+    ids: list[str] = []
+    for item in items:
+        for part in str(item).split(","):
+            part = part.strip()
+            if part and part not in ids:
+                ids.append(part)
+    return ids
+
+
+def grant(store: Any, app_id: str, due_time: str, capabilities: list[str]) -> dict[str, Any]:
+    """Store (or replace) ``app_id``'s authorisation; returns the record, token included."""
+    token = token_for(app_id)
+    record = {"appId": app_id, "dueTime": due_time, "capabilities": list(capabilities), "token": token}
+    store.put(TOKENS_NS, token, record)
+    store.put(APPS_NS, app_id, token)
+    return record
+
+
+def authorisation_of(store: Any, app_id: str) -> dict[str, Any] | None:
+    token = store.get(APPS_NS, app_id)
+    return store.get(TOKENS_NS, token) if token else None
+
+
+def revoke(store: Any, app_id: str) -> bool:
+    """Delete ``app_id``'s authorisation; False when it had none."""
+    token = store.get(APPS_NS, app_id)
+    if token is None:
+        return False
+    store.delete(APPS_NS, app_id)
+    store.delete(TOKENS_NS, token)
+    return True
+
+
+def configured_record(token: str, credentials: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+    """A demo or user-supplied credential with this token, as a token record."""
+    for cred in credentials:
+        if cred.get("token") == token and (cred.get("scheme") in (None, SCHEME)):
+            return {
+                "appId": str(cred.get("appId") or cred.get("name") or ""),
+                "dueTime": str(cred.get("dueTime") or "2099-12-31 23:59:59"),
+                "capabilities": split_capabilities(cred.get("capabilityIdArray") or cred.get("capabilities") or []),
+                "token": token,
+            }
+    return None
+
+
+def is_well_formed(token: str) -> bool:
+    try:
+        return len(base64.b64decode(token, validate=True)) == TOKEN_BYTES
+    except (binascii.Error, ValueError):
+        return False
+
+
+def verify(request: SimRequest, env: Any) -> dict[str, Any]:
+    """The caller's authorisation ``{"appId", "dueTime", "capabilities", "token"}``, or :class:`AuthFailure`."""
+    token = (request.headers.get(HEADER) or "").strip()
+    if not token:
+        raise AuthFailure("missing", "the token header is absent or empty")
+    if not is_well_formed(token):
+        raise AuthFailure("malformed", "a token is base64 of 16 bytes")
+    record = env.store.get(TOKENS_NS, token) or configured_record(token, env.credentials)
+    if record is None:
+        raise AuthFailure("unknown_key", "no authorisation has this token")
+    try:
+        due = parse_due_time(record["dueTime"])
+    except ValueError:
+        raise AuthFailure("expired", f"the authorisation's dueTime {record['dueTime']!r} cannot be read") from None
+    if due <= env.clock():
+        raise AuthFailure("expired", f"the authorisation of {record['appId']} ended at {record['dueTime']}")
+    needed = (env.options or {}).get("capability")
+    if needed and needed not in record["capabilities"]:
+        raise AuthFailure("forbidden", f"{record['appId']} is not authorised for {needed}")
+    return dict(record)
+
+
+def sign(headers: dict[str, str], token: str) -> dict[str, str]:
+    """``headers`` with the ``token`` header set, as a client of the platform sends it."""
+    return {**{k: v for k, v in headers.items() if k.lower() != HEADER}, HEADER: token}
