@@ -1,7 +1,7 @@
 """``apisim image``: tag an image with content, generate a synthetic one, show what the simulator sees.
 
 The main CLI (``simulator/cli.py``) calls :func:`add_image_commands` with its
-subparsers; every command sets ``func`` (``args -> exit code``).
+subparsers; every command sets ``handler`` (and its alias ``func``): ``args -> exit code``.
 
     apisim image tag in.jpg --faces 1 --person alice -o alice.jpg
     apisim image generate --faces 2 --person alice,bob -o pair.png
@@ -36,20 +36,20 @@ def add_image_commands(subparsers: argparse._SubParsersAction) -> None:
     tag.add_argument("-o", "--output", type=Path, required=True)
     tag.add_argument("--replace", action="store_true", help="drop the image's existing tags instead of merging")
     _add_tag_options(tag)
-    tag.set_defaults(func=run_tag)
+    tag.set_defaults(func=run_tag, handler=run_tag)
 
     gen = commands.add_parser("generate", help="draw a small synthetic face or card image carrying the tags")
     gen.add_argument("-o", "--output", type=Path, required=True, help="the format follows the extension (.png/.jpg)")
     gen.add_argument("--size", default="240x180", help="WIDTHxHEIGHT in pixels (default 240x180)")
     gen.add_argument("--seed", type=int, default=0, help="drawing seed (colours)")
     _add_tag_options(gen)
-    gen.set_defaults(func=run_generate)
+    gen.set_defaults(func=run_generate, handler=run_generate)
 
     show = commands.add_parser("show", help="print what the simulator sees in an image (file or fixture URL)")
     show.add_argument("input", help="a file, or a fixture URL such as http://apisim.fixtures/images/alice_1.jpg")
     show.add_argument("--json", action="store_true", help="machine-readable output")
     show.add_argument("--landmarks", action="store_true", help="include the 105 landmarks per face")
-    show.set_defaults(func=run_show)
+    show.set_defaults(func=run_show, handler=run_show)
 
 
 def _add_tag_options(parser: argparse.ArgumentParser) -> None:

@@ -130,11 +130,15 @@ def read_tags(data: bytes) -> dict[str, str]:
     return parse_tags(text) if text is not None else {}
 
 
+_TEXT_CHUNKS = (b"tEXt", b"iTXt", b"zTXt")
+
+
 def _png_chunks(data: bytes):
+    """Yield (offset, type, body, end); bodies of pixel chunks are not copied (b"" instead)."""
     pos = len(PNG_SIGNATURE)
     while pos + 8 <= len(data):
         length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
+        body = data[pos + 8:pos + 8 + length] if ctype in _TEXT_CHUNKS else b""
         yield pos, ctype, body, pos + 12 + length
         if ctype == b"IEND":
             return
@@ -211,7 +215,7 @@ def _png_chunk(ctype: bytes, body: bytes) -> bytes:
 
 
 def _is_tag_chunk(ctype: bytes, body: bytes) -> bool:
-    return ctype in (b"tEXt", b"iTXt", b"zTXt") and body.partition(b"\x00")[0] == TAG_KEYWORD.encode()
+    return ctype in _TEXT_CHUNKS and body.partition(b"\x00")[0] == TAG_KEYWORD.encode()
 
 
 def _png_with_text(data: bytes, text: str) -> bytes:
