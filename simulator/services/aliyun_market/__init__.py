@@ -1,0 +1,14 @@
+"""Aliyun market OCR (business card, bank card) and the Dataplus face service (detect, attribute, verify)."""
+
+from simulator.services import ServiceDefinition, handlers_of
+from simulator.services.aliyun_market import envelopes, handlers
+
+SERVICE = ServiceDefinition(
+    name="aliyun-market",
+    handlers=handlers_of(handlers),
+    envelopes={
+        "market": envelopes.MarketEnvelope(),
+        "dataplus": envelopes.DataplusEnvelope(),
+        "gateway": envelopes.GatewayEnvelope(),
+    },
+)

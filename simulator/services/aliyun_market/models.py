@@ -1,0 +1,128 @@
+"""What the aliyun-market simulator knows and keeps.
+
+State lives in ``ctx.store`` only (JSON values, namespaced per service), so it
+survives a multi-worker store: purchased calls used per AppCode (``quota``)
+and calls per AppCode per clock second (``flow``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from simulator.core import ServiceError
+from simulator.imaging.decode import DecodedImage, ImageError, decode_base64, decode_image, inspect_image
+from simulator.pipeline.context import Context
+
+QUOTA_NS = "quota"
+FLOW_NS = "flow"
+
+
+# --- the market gateway, after authentication ---------------------------------------------------
+
+
+def admit_market_call(ctx: Context) -> dict[str, Any]:
+    """The gateway's checks on an authenticated AppCode, in its order: authorised API, flow control, quota.
+
+    Credential fields (all optional): ``apis`` (operation ids the AppCode has bought),
+    ``qps`` (calls per second of the simulator clock), ``quota`` (purchased calls).
+    """
+    credential = ctx.identity.get("credential") or {}
+    code = ctx.identity.get("AppCode", "")
+    apis = credential.get("apis")
+    if apis is not None and ctx.operation.id not in apis:
+        raise ServiceError("Unauthorized", detail=f"AppCode {code} is not authorised for {ctx.operation.id} "
+                                                  f"(it may call: {', '.join(apis) or 'nothing'})")
+    qps = credential.get("qps")
+    if qps is not None:
+        second = int(ctx.clock().timestamp())
+        calls = ctx.store.incr(FLOW_NS, f"{code}:{second}")
+        if calls > int(qps):
+            raise ServiceError("Throttled by APP Flow Control",
+                               detail=f"call {calls} within one second; AppCode {code} may make {qps} per second")
+    quota = credential.get("quota")
+    if quota is not None and calls_used(ctx, code) >= int(quota):
+        raise ServiceError("Quota Exhausted", detail=f"AppCode {code} has used all {quota} purchased calls")
+    return credential
+
+
+def calls_used(ctx: Context, code: str) -> int:
+    return int(ctx.store.get(QUOTA_NS, code, 0))
+
+
+def bill_call(ctx: Context) -> None:
+    """Count one purchased call ("正常请求计费"): every answer the backend gives, success true or false."""
+    ctx.store.incr(QUOTA_NS, ctx.identity.get("AppCode", ""))
+
+
+# --- market OCR requests ----------------------------------------------------------------------------
+
+
+def check_configure(body: dict[str, Any]) -> None:
+    """``configure`` is optional; when sent it is ``json.dumps`` of an object (the document's predict())."""
+    if "configure" not in body:
+        return
+    try:
+        parsed = json.loads(body["configure"])
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        raise ServiceError("Invalid Param Location", detail="$.body.configure: not the JSON text of an object")
+
+
+def market_image(body: dict[str, Any]) -> DecodedImage | None:
+    """The decoded image, or None when it is not one (the backend then finds no card: success false)."""
+    try:
+        return decode_image(body["image"])
+    except ImageError:
+        return None
+
+
+# --- Dataplus face requests -----------------------------------------------------------------------
+
+
+def field_spec(ctx: Context) -> dict[str, Any]:
+    """The operation's field schema (``x-fields``, a ``$defs`` reference) with its errno per field."""
+    ref = ctx.operation.raw["x-fields"]["$ref"]
+    return ctx.contract.defs[ref.rsplit("/", 1)[-1]]
+
+
+def dataplus_images(ctx: Context) -> list[DecodedImage]:
+    """The request's image(s), checked as the errno table orders it: 3002, 1030, 1031/1032, 1002, 2000."""
+    body = ctx.body
+    if not isinstance(body, dict):
+        raise ServiceError("3002", detail="the body is JSON but not an object")
+    spec = field_spec(ctx)
+    errors = spec["x-field-errors"]
+    kind = body.get("type")
+    _check_field(ctx, spec, "type", kind, errors["type"])
+    fields = spec["x-source-field"][str(kind)]
+    fields = [fields] if isinstance(fields, str) else fields
+    for name in fields:  # every field is checked before any image is read
+        _check_field(ctx, spec, name, body.get(name), errors[name])
+    return [_image(ctx, name, body[name], errors[name]) for name in fields]
+
+
+def _check_field(ctx: Context, spec: dict[str, Any], name: str, value: Any, code: str) -> None:
+    if value is None:
+        raise ServiceError(code, detail=f"$.body.{name}: missing")
+    problems = list(ctx.contract.validator(spec["properties"][name]).iter_errors(value))
+    if problems:
+        raise ServiceError(code, detail=f"$.body.{name}: {problems[0].message}")
+
+
+def _image(ctx: Context, name: str, value: str, code: str) -> DecodedImage:
+    if name.startswith("image_url"):
+        try:
+            data = ctx.images.resolve(value)
+        except ImageError as exc:  # the simulator never downloads: an unknown URL cannot be fetched
+            raise ServiceError("1002", detail=exc.reason) from None
+    else:
+        try:
+            data = decode_base64(value, allow_data_uri=False)
+        except ImageError as exc:
+            raise ServiceError(code, detail=f"$.body.{name}: {exc.reason}") from None
+    try:
+        return inspect_image(data)
+    except ImageError as exc:
+        raise ServiceError("2000", detail=f"{name}: {exc.reason}") from None
