@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
@@ -12,6 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from simulator.core.errors import ContractError
+from simulator.resources import data_dir
 from simulator.contracts.model import Contract
 
 META_SCHEMA_FILE = "contract.schema.json"
@@ -19,10 +19,7 @@ META_SCHEMA_FILE = "contract.schema.json"
 
 def contracts_dir() -> Path:
     """Where the shipped contracts are: the repo's ``contracts/``, installed as ``simulator.contracts_data``."""
-    try:
-        return Path(str(resources.files("simulator.contracts_data")))
-    except ModuleNotFoundError:  # running from a source tree that was never installed
-        return Path(__file__).resolve().parents[2] / "contracts"
+    return data_dir("simulator.contracts_data", "contracts")
 
 
 @lru_cache(maxsize=1)
@@ -101,13 +98,12 @@ def load_contracts(directory: Path | str | None = None, services: Iterable[str] 
         if path.name == META_SCHEMA_FILE:
             continue
         contract = load_contract(path)
-        if wanted is not None and contract.service not in wanted:
-            continue
         if contract.service in loaded:
             raise ContractError(f"{path.name}: service {contract.service!r} is also defined in {loaded[contract.service].file}")
         loaded[contract.service] = contract
-    if wanted:
-        missing = wanted - set(loaded)
-        if missing:
-            raise ContractError(f"no contract for {', '.join(sorted(missing))}; known: {', '.join(sorted(loaded)) or 'none'}")
-    return loaded
+    if wanted is None:
+        return loaded
+    missing = wanted - set(loaded)
+    if missing:
+        raise ContractError(f"no contract for {', '.join(sorted(missing))}; known: {', '.join(sorted(loaded)) or 'none'}")
+    return {name: contract for name, contract in loaded.items() if name in wanted}

@@ -8,15 +8,19 @@ from typing import Any
 class ServiceError(Exception):
     """A documented error of the service: ``code`` is a key of the contract's catalogue.
 
-    ``message`` overrides the catalogue's message (for example to name the JSON
-    path that failed); ``data`` carries extra envelope fields a service needs.
+    ``message`` replaces the catalogue's message in the body (where the document
+    shows a specific wording); ``detail`` explains the failure to the developer
+    (the JSON path that broke, say) and travels in the ``X-Apisim-Detail``
+    header, so the body keeps the vendor's exact wording; ``data`` carries
+    extra envelope fields a service needs.
     """
 
-    def __init__(self, code: str, message: str | None = None, *, data: Any = None,
+    def __init__(self, code: str, message: str | None = None, *, detail: str | None = None, data: Any = None,
                  headers: dict[str, str] | None = None):
-        super().__init__(f"{code}: {message or ''}")
+        super().__init__(f"{code}: {message or detail or ''}")
         self.code = str(code)
         self.message = message
+        self.detail = detail
         self.data = data
         self.headers = headers or {}
 

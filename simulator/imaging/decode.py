@@ -23,13 +23,13 @@ import re
 import warnings
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Collection
 
 from PIL import Image
 
 from simulator.imaging.tags import read_tags
+from simulator.resources import data_dir
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -293,10 +293,7 @@ FIXTURE_URL_BASES = ("http://apisim.fixtures/images/", "https://apisim.fixtures/
 
 def fixtures_dir() -> Path:
     """Where the shipped fixtures are: the repo's ``fixtures/``, installed as ``simulator.fixtures_data``."""
-    try:
-        return Path(str(resources.files("simulator.fixtures_data")))
-    except ModuleNotFoundError:  # running from a source tree that was never installed
-        return Path(__file__).resolve().parents[2] / "fixtures"
+    return data_dir("simulator.fixtures_data", "fixtures")
 
 
 def fixture_images_dir() -> Path:

@@ -1,0 +1,55 @@
+"""Simulator configuration: everything a run can vary, in one object passed to ``create_app``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT_BASE = 18100
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class SimulatorConfig:
+    seed: int = 0
+    services: list[str] | None = None  # None: every shipped contract
+    contracts_dir: str | None = None
+    credentials: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    clock: Callable[[], datetime] = utc_now
+    store_url: str | None = None
+    host: str = DEFAULT_HOST
+    port_base: int = DEFAULT_PORT_BASE
+    validate_responses: bool = False  # check every answer against its own schema (slower; tests and verify)
+    journal_limit: int = 10_000
+
+
+def load_credentials_file(path: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """``--credentials FILE``: JSON or TOML, ``{service: [credential, ...]}`` (a single object is accepted too)."""
+    path = Path(path)
+    text = path.read_text("utf-8")
+    try:
+        raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{path}: cannot parse credentials ({exc}); expected JSON or TOML mapping service -> list of credentials") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a mapping of service name to credentials")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for service, creds in raw.items():
+        if isinstance(creds, dict):
+            creds = [creds]
+        if not isinstance(creds, list) or not all(isinstance(c, dict) for c in creds):
+            raise ValueError(f"{path}: {service}: expected a list of credential objects")
+        out[service] = creds
+    return out

@@ -1,0 +1,57 @@
+"""The request journal: every request, the operation it matched, the outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.core import SimRequest, SimResponse
+from simulator.store import Store
+
+JOURNAL_NS = "apisim:journal"
+_SNIPPET = 4096
+
+
+def _snippet(data: bytes) -> str:
+    text = data[:_SNIPPET].decode("utf-8", "replace")
+    return text + ("…" if len(data) > _SNIPPET else "")
+
+
+class Journal:
+    def __init__(self, store: Store):
+        self._store = store
+
+    def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
+               deployment: str | None, operation: str | None, code: str | None, forced: bool,
+               elapsed_ms: float, note: str | None = None) -> dict[str, Any]:
+        entry = {
+            "seq": seq,
+            "service": service,
+            "deployment": deployment,
+            "operation": operation,
+            "method": request.method,
+            "path": request.path,
+            "query": request.raw_query,
+            "host": request.host,
+            "status": response.status,
+            "code": code,
+            "outcome": "success" if code is None and response.status < 400 else "error",
+            "forced": forced,
+            "elapsed_ms": round(elapsed_ms, 3),
+            "request_body": _snippet(request.body),
+            "response_body": _snippet(response.body),
+        }
+        if note:
+            entry["note"] = note
+        self._store.append(JOURNAL_NS, entry)
+        return entry
+
+    def entries(self, service: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:
+        return [
+            e for e in self._store.values(JOURNAL_NS)
+            if (service is None or e["service"] == service) and (operation is None or e["operation"] == operation)
+        ]
+
+    def clear(self) -> None:
+        self._store.clear(JOURNAL_NS)
+
+

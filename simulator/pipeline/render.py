@@ -1,0 +1,57 @@
+"""Stage 5, render: the outcome in the service's own envelope.
+
+Success bodies start from fake data generated from the operation's response
+schema; what the handler returned is merged over it, so handlers only set what
+they know and every documented field is still present.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from simulator.contracts import ErrorEntry
+from simulator.core import ServiceError, SimResponse
+from simulator.fake.generator import deep_merge
+from simulator.pipeline.context import Context
+from simulator.services import Envelope, Reply
+
+DETAIL_HEADER = "X-Apisim-Detail"  # why a request failed, for the developer; the body keeps the vendor wording
+
+
+def envelope_for(ctx: Context, envelopes: dict[str, Envelope], name: str | None = None) -> Envelope:
+    name = name or ctx.envelope_name
+    if name is None and ctx.operation is not None:
+        name = ctx.operation.binding(ctx.deployment, "envelope")
+    if name is None:
+        name = ctx.deployment.envelope or ctx.contract.defaults.get("envelope")
+    if name not in envelopes:
+        raise LookupError(f"{ctx.service}: no envelope {name!r}; the service defines {', '.join(envelopes)}")
+    return envelopes[name]
+
+
+def render_success(ctx: Context, envelopes: dict[str, Envelope], outcome: Any) -> SimResponse:
+    reply = outcome if isinstance(outcome, Reply) else Reply(body=outcome)
+    if reply.raw is not None:
+        return reply.raw
+    schema = ctx.operation.response.get("body")
+    body = reply.body
+    if schema is not None and (body is None or isinstance(body, dict)):
+        base = ctx.fake(schema)
+        body = deep_merge(base, body) if body is not None else base
+    response = envelope_for(ctx, envelopes).success(ctx, body)
+    response.status = reply.status or response.status or ctx.operation.response.get("status", 200)
+    for name, value in reply.headers.items():
+        response.set_header(name, value)
+    return response
+
+
+def render_error(ctx: Context, envelopes: dict[str, Envelope], error: ServiceError) -> SimResponse:
+    entry: ErrorEntry = ctx.contract.errors[error.code]
+    message = error.message or entry.message
+    response = envelope_for(ctx, envelopes, entry.envelope).error(ctx, entry, message, error.data)
+    for name, value in {**entry.headers, **error.headers}.items():
+        response.set_header(name, value)
+    if error.detail:
+        response.set_header(DETAIL_HEADER, json.dumps(error.detail, ensure_ascii=True)[1:-1])
+    return response

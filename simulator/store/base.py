@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class Store(Protocol):
+    """The whole state interface. Every operation is atomic on its own."""
+
+    def get(self, ns: str, key: str, default: Any = None) -> Any: ...
+    def put(self, ns: str, key: str, value: Any) -> None: ...
+    def delete(self, ns: str, key: str) -> bool: ...
+    def items(self, ns: str) -> list[tuple[str, Any]]: ...
+    def add_if_absent(self, ns: str, key: str, value: Any) -> bool: ...
+    def incr(self, ns: str, key: str, amount: int = 1) -> int: ...
+    def append(self, ns: str, value: Any) -> int: ...
+    def values(self, ns: str) -> list[Any]: ...
+    def clear(self, prefix: str | None = None) -> None: ...
+
+
+class ServiceStore:
+    """A store view whose namespaces are prefixed with one service's name."""
+
+    def __init__(self, store: Store, service: str):
+        self._store = store
+        self._prefix = service + ":"
+
+    def get(self, ns: str, key: str, default: Any = None) -> Any:
+        return self._store.get(self._prefix + ns, key, default)
+
+    def put(self, ns: str, key: str, value: Any) -> None:
+        self._store.put(self._prefix + ns, key, value)
+
+    def delete(self, ns: str, key: str) -> bool:
+        return self._store.delete(self._prefix + ns, key)
+
+    def items(self, ns: str) -> list[tuple[str, Any]]:
+        return self._store.items(self._prefix + ns)
+
+    def add_if_absent(self, ns: str, key: str, value: Any) -> bool:
+        return self._store.add_if_absent(self._prefix + ns, key, value)
+
+    def incr(self, ns: str, key: str, amount: int = 1) -> int:
+        return self._store.incr(self._prefix + ns, key, amount)
+
+    def append(self, ns: str, value: Any) -> int:
+        return self._store.append(self._prefix + ns, value)
+
+    def values(self, ns: str) -> list[Any]:
+        return self._store.values(self._prefix + ns)
+
+    def clear(self) -> None:
+        self._store.clear(self._prefix)

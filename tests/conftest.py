@@ -1,0 +1,54 @@
+"""Shared test fixtures: simulators built per test, a live server per session."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import datetime, timezone
+
+import pytest
+
+from simulator.app import create_app
+from simulator.config import SimulatorConfig
+from simulator.pipeline import Simulator
+
+FIXED_NOW = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
+
+
+def _png_base64(width: int = 120, height: int = 80, text: str | None = None) -> str:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    if text is not None:
+        info.add_text("apisim", text)
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buf, "PNG", pnginfo=info)
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+@pytest.fixture
+def png_base64():
+    """``png_base64(width, height, text=None)``: a small real PNG, optionally carrying an ``apisim:`` tag."""
+    return _png_base64
+
+
+@pytest.fixture
+def make_simulator():
+    def make(*services: str, **config) -> Simulator:
+        config.setdefault("clock", lambda: FIXED_NOW)
+        return Simulator(SimulatorConfig(services=list(services) or None, **config))
+
+    return make
+
+
+@pytest.fixture
+def make_client(make_simulator):
+    """A Flask test client over a fresh simulator (no sockets)."""
+
+    def make(*services: str, **config):
+        sim = make_simulator(*services, **config)
+        client = create_app(simulator=sim).test_client()
+        client.simulator = sim
+        return client
+
+    return make

@@ -1,0 +1,80 @@
+"""The whole pipeline: journal, forced codes, determinism, and no bare 500s."""
+
+from __future__ import annotations
+
+import json
+
+from simulator.core import SimRequest
+
+OCR = "https://ocr.cn-north-4.myhuaweicloud.com/v2/0a1b2c3d4e5f60718293a4b5c6d7e8f9/ocr/quota-invoice"
+
+
+def _ocr_request(body: dict | bytes, **headers) -> SimRequest:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return SimRequest.from_url("POST", OCR, {"Content-Type": "application/json", **headers}, raw)
+
+
+def test_every_request_is_journaled_with_its_operation_and_outcome(make_simulator):
+    sim = make_simulator("huawei-ocr")
+    sim.handle(_ocr_request({"url": "x"}))
+    sim.handle(SimRequest.from_url("GET", "http://unknown.example/"))
+    first, second = sim.journal.entries()
+    assert (first["service"], first["operation"], first["status"], first["code"]) == \
+        ("huawei-ocr", "recognize_quota_invoice", 401, "ModelArts.4101")
+    assert second["service"] is None and "no deployment serves host" in second["note"]
+    assert [e["seq"] for e in sim.journal.entries(service="huawei-ocr")] == [first["seq"]]
+
+
+def test_x_apisim_code_forces_a_documented_error_of_the_matched_operation(make_simulator):
+    sim = make_simulator("huawei-ocr")
+    response = sim.handle(_ocr_request({"image": "x"}, **{"X-Apisim-Code": "AIS.0105"}))
+    assert response.status == 500
+    assert json.loads(response.body) == {"error_code": "AIS.0105", "error_msg": "Recognition failed."}
+    assert sim.journal.entries()[-1]["forced"] is True
+
+
+def test_an_unknown_forced_code_is_refused_with_the_valid_ones_listed(make_simulator):
+    sim = make_simulator("huawei-ocr")
+    response = sim.handle(_ocr_request({}, **{"X-Apisim-Code": "AIS.9999"}))
+    body = json.loads(response.body)
+    assert response.status == 400
+    assert "'AIS.9999' is not a documented error of huawei-ocr.recognize_quota_invoice" in body["apisim_error"]
+    assert "AIS.0103" in body["valid_codes"] and "APIGW.0301" in body["valid_codes"]
+
+
+def test_a_handler_bug_is_answered_with_the_contracts_internal_error_not_a_bare_500(make_simulator, monkeypatch):
+    sim = make_simulator("huawei-ocr")
+
+    def broken(ctx):
+        raise RuntimeError("bug")
+
+    monkeypatch.setitem(sim.services["huawei-ocr"].handlers, "recognize_quota_invoice", broken)
+    monkeypatch.setattr("simulator.pipeline.authenticate.authenticate", lambda *a: {})
+    monkeypatch.setattr("simulator.pipeline.simulator.authenticate", lambda *a: {})
+    response = sim.handle(_ocr_request({"image": "x"}))
+    assert json.loads(response.body)["error_code"] == "AIS.0105"
+
+
+def test_unknown_paths_get_the_deployments_documented_not_found_error(make_simulator):
+    sim = make_simulator("huawei-ocr")
+    response = sim.handle(SimRequest.from_url("GET", "https://ocr.cn-north-4.myhuaweicloud.com/v9/nothing"))
+    assert response.status == 404
+    assert json.loads(response.body)["error_code"] == "APIGW.0101"
+    assert "no operation at GET /v9/nothing" in response.header("X-Apisim-Detail")
+
+
+def test_the_same_seed_and_requests_give_the_same_answers(make_simulator, png_base64):
+    image = png_base64()
+
+    def run(seed):
+        sim = make_simulator("huawei-ocr", seed=seed)
+        token = sim.handle(SimRequest.from_url(
+            "POST", "https://iam.cn-north-4.myhuaweicloud.com/v3/auth/tokens", {"Content-Type": "application/json"},
+            json.dumps({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+                "name": "apisim-demo", "password": "apisim-demo-password", "domain": {"name": "apisim-demo"}}}}}}).encode(),
+        )).header("X-Subject-Token")
+        response = sim.handle(_ocr_request({"image": image}, **{"X-Auth-Token": token}))
+        return response.status, response.body, response.header("X-Request-Id")
+
+    assert run(1) == run(1)
+    assert run(1)[1] != run(2)[1]
