@@ -1,0 +1,57 @@
+"""Behaviour of each Huawei OCR operation (the function name is the contract's operation id)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from simulator.auth.huawei_token import issue_token
+from simulator.core import ServiceError
+from simulator.pipeline.context import Context
+from simulator.services import Reply
+from simulator.services.huawei_ocr import models
+
+
+def recognize_quota_invoice(ctx: Context) -> dict[str, Any]:
+    models.check_account(ctx)
+    image = models.image_from_request(ctx)
+    # Untagged images get a stable invoice derived from their bytes: same image, same answer.
+    faked = ctx.fake(ctx.contract.defs["QuotaInvoiceResult"], salt=image.digest)
+    return {"result": {**faked, **models.invoice_fields(image)}}
+
+
+def create_token(ctx: Context) -> Reply:
+    user = ctx.body["auth"]["identity"]["password"]["user"]
+    credential = next(
+        (c for c in ctx.sim.credentials(ctx.service)
+         if c.get("user") == user["name"] and c.get("password") == user["password"]
+         and c.get("domain") == user["domain"]["name"]),
+        None,
+    )
+    if credential is None:
+        raise ServiceError("IAM.0004")
+    project = ((ctx.body["auth"].get("scope") or {}).get("project") or {})
+    project_name = project.get("name") or credential.get("project")
+    if project_name != credential.get("project") and project.get("id") != credential.get("project_id"):
+        raise ServiceError("IAM.0011", detail=f"the user has no project {project_name or project.get('id')!r}")
+    now = ctx.clock()
+    token, record = issue_token(ctx.store, credential, credential["project"], now, ctx.seed)
+    body = {"token": {
+        "expires_at": _iso(record["expires_at"]), "issued_at": _iso(record["issued_at"]), "methods": ["password"],
+        "project": {"id": credential["project_id"], "name": credential["project"],
+                    "domain": {"name": credential["domain"]}},
+        "user": {"name": credential["user"], "domain": {"name": credential["domain"]}},
+    }}
+    return Reply(body=body, headers={"X-Subject-Token": token})
+
+
+def list_projects(ctx: Context) -> dict[str, Any]:
+    name = ctx.request.query_dict.get("name")
+    credential = models.credential_of(ctx)
+    projects = [{"id": credential.get("project_id"), "name": credential.get("project"), "enabled": True}]
+    return {"projects": [p for p in projects if name in (None, p["name"])],
+            "links": {"self": ctx.request.path}}
+
+
+def _iso(text: str) -> str:
+    return datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,110 @@
+"""What the Huawei OCR simulator knows: credentials' flags, images, invoices."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from simulator.core import ServiceError
+from simulator.imaging.decode import (
+    DataUriNotAllowed,
+    DecodedImage,
+    ImageError,
+    ImageTooLarge,
+    ImageTooSmall,
+    NotAnImage,
+    NotBase64,
+    TruncatedImage,
+    UnknownImageUrl,
+    UnsupportedFormat,
+    decode_image,
+    inspect_image,
+)
+from simulator.pipeline.context import Context
+
+IMAGE_LIMITS = dict(formats=("JPEG", "PNG", "BMP", "TIFF"), min_side=15, max_side=4096, max_bytes=10 * 1024 * 1024)
+PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
+
+# Typed decoding failures → this API's documented codes.
+_IMAGE_ERRORS: list[tuple[type[ImageError], str]] = [
+    (NotBase64, "AIS.0102"),
+    (DataUriNotAllowed, "AIS.0102"),
+    (NotAnImage, "AIS.0102"),
+    (UnsupportedFormat, "AIS.0102"),
+    (ImageTooLarge, "AIS.0103"),
+    (ImageTooSmall, "AIS.0103"),
+    (TruncatedImage, "AIS.0104"),
+]
+
+
+def image_error(exc: ImageError) -> ServiceError:
+    for kind, code in _IMAGE_ERRORS:
+        if isinstance(exc, kind):
+            return ServiceError(code, detail=exc.reason)
+    return ServiceError("AIS.0102", detail=exc.reason)
+
+
+def credential_of(ctx: Context) -> dict[str, Any]:
+    """The credential the caller authenticated with (AK/SK directly, or the token's user)."""
+    if "credential" in ctx.identity:
+        return ctx.identity["credential"]
+    user = ctx.identity.get("user")
+    return next((c for c in ctx.sim.credentials(ctx.service) if c.get("user") == user), {})
+
+
+def check_account(ctx: Context) -> None:
+    """Path project, subscription and account flags, in the order the platform checks them."""
+    project_id = ctx.path_params.get("project_id", "")
+    if not PROJECT_ID.match(project_id):
+        raise ServiceError("ModelArts.4202", detail=f"project_id {project_id!r} is not a 32-character hex project ID")
+    own = ctx.identity.get("project_id")
+    if own and own != project_id:
+        raise ServiceError("ModelArts.4203", detail=f"the credential belongs to project {own}, not {project_id}")
+    credential = credential_of(ctx)
+    if credential.get("frozen"):
+        raise ServiceError("ModelArts.6201")
+    if credential.get("restricted"):
+        raise ServiceError("ModelArts.4106")
+    if credential.get("subscribed") is False:
+        raise ServiceError("ModelArts.4204")
+
+
+def image_from_request(ctx: Context) -> DecodedImage:
+    body = ctx.body
+    try:
+        if "image" in body:
+            return decode_image(body["image"], allow_data_uri=False, **IMAGE_LIMITS)
+        return inspect_image(download(ctx, body["url"]), **IMAGE_LIMITS)
+    except ImageError as exc:
+        raise image_error(exc) from None
+
+
+def download(ctx: Context, url: str) -> bytes:
+    """Resolve ``url`` against the registered fixture images: nothing is ever fetched."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ServiceError("ModelArts.4601", detail=f"{url!r} is not an http(s) URL")
+    is_obs = ".obs." in parts.netloc or parts.netloc.startswith("obs.")
+    if is_obs and parts.path.strip("/") == "":
+        raise ServiceError("ModelArts.4703")
+    try:
+        data = ctx.images.resolve(url)
+    except UnknownImageUrl:
+        code = "ModelArts.4706" if is_obs else "ModelArts.4603"
+        raise ServiceError(code, detail=f"{url} is not a registered fixture image URL; apisim never downloads") from None
+    if is_obs and len(data) > IMAGE_LIMITS["max_bytes"]:
+        raise ServiceError("ModelArts.4705")
+    return data
+
+
+INVOICE_TAGS = {"invoice_number": "number", "invoice_code": "code", "location": "location", "amount": "amount"}
+OTHER_CARDS = ("bank", "business")
+
+
+def invoice_fields(image: DecodedImage) -> dict[str, str]:
+    """The invoice data tagged in the image; an image tagged as something else holds no invoice."""
+    tags = image.tags
+    if tags.get("card") in OTHER_CARDS or "bank_card" in tags or "faces" in tags:
+        raise ServiceError("AIS.0104", detail="the image's apisim tags describe no quota invoice")
+    return {field: tags[tag] for tag, field in INVOICE_TAGS.items() if tag in tags}
