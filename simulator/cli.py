@@ -1,0 +1,113 @@
+"""The ``apisim`` command: serve, contracts, image."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Sequence
+
+from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE, SimulatorConfig, load_credentials_file
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="apisim", description="Contract-driven offline simulator of vendor HTTP APIs.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start every service on loopback, one port per deployment")
+    serve.add_argument("--host", default=DEFAULT_HOST, help="loopback address to bind (default %(default)s)")
+    serve.add_argument("--port-base", type=int, default=DEFAULT_PORT_BASE,
+                       help="deployment i of a service listens on PORT_BASE + 10*port_block + i (default %(default)s)")
+    serve.add_argument("--seed", type=int, default=0, help="seed for all fake data (default %(default)s)")
+    serve.add_argument("--service", action="append", dest="services", metavar="NAME",
+                       help="serve only this service (repeatable); default: all")
+    serve.add_argument("--credentials", metavar="FILE", help="JSON or TOML: {service: [credential, ...]} added to the demo ones")
+    serve.add_argument("--urls-json", metavar="PATH", help="write {service: {deployment: {original, local}, credentials}} once every port accepts")
+    serve.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones")
+
+    contracts = sub.add_parser("contracts", help="list services, operations and error codes")
+    contracts.add_argument("--service", help="only this service")
+    contracts.add_argument("--contracts-dir", metavar="DIR")
+
+    try:
+        from simulator.imaging.cli import add_image_commands
+    except ImportError:  # pragma: no cover - the image tools are part of the package
+        add_image_commands = None
+    if add_image_commands is not None:
+        add_image_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return serve(args)
+    if args.command == "contracts":
+        return list_contracts(args)
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args) or 0)
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def serve(args: argparse.Namespace) -> int:
+    from simulator.server import SimulatorServer
+
+    credentials = load_credentials_file(args.credentials) if args.credentials else {}
+    config = SimulatorConfig(seed=args.seed, services=args.services, credentials=credentials, host=args.host,
+                             port_base=args.port_base, contracts_dir=args.contracts_dir)
+    server = SimulatorServer(config).start()
+    print(format_url_table(server.urls()), flush=True)
+    if args.urls_json:
+        server.write_urls_json(args.urls_json)
+        print(f"wrote {args.urls_json}", flush=True)
+    print("apisim is serving; press Ctrl-C to stop.", flush=True)
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    stop.wait()
+    server.stop()
+    print("apisim stopped.", flush=True)
+    return 0
+
+
+def format_url_table(urls: dict) -> str:
+    rows = [("service", "deployment", "original base URL", "local URL")]
+    for service, entry in urls.items():
+        for dep, info in entry.items():
+            if dep == "credentials":
+                continue
+            rows.append((service, dep, info["original"], info["local"]))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def list_contracts(args: argparse.Namespace) -> int:
+    from simulator.contracts import load_contracts
+
+    contracts = load_contracts(args.contracts_dir, [args.service] if args.service else None)
+    for contract in contracts.values():
+        print(f"{contract.service}: {contract.title} ({contract.source})")
+        for dep in contract.deployments:
+            print(f"  deployment {dep.name}: {dep.base_url}")
+        for op in contract.operations.values():
+            print(f"  {op.id}: {op.method} {op.path}  {op.summary}")
+            if op.errors:
+                print(f"    errors: {', '.join(op.errors)}")
+        print(f"  error catalogue: {len(contract.errors)} codes")
+        for code, entry in contract.errors.items():
+            print(f"    {code} (HTTP {entry.http_status}): {entry.message}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

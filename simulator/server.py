@@ -1,0 +1,124 @@
+"""A running simulator: one loopback port per deployment, all served by one app.
+
+:class:`SimulatorServer` is what ``apisim serve`` runs and what the pytest
+fixture wraps; users can start it by hand too::
+
+    with SimulatorServer(SimulatorConfig(seed=1)) as server:
+        print(server.urls())
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from simulator.app import create_app
+from simulator.config import SimulatorConfig
+from simulator.pipeline import Simulator
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """The journal records every request; werkzeug's access log would only repeat it on stderr."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class SimulatorServer:
+    def __init__(self, config: SimulatorConfig | None = None, *, simulator: Simulator | None = None):
+        self.config = config or SimulatorConfig()
+        if self.config.host not in LOOPBACK and not self.config.host.startswith("127."):
+            raise ValueError(f"apisim binds loopback only; {self.config.host!r} is not a loopback address")
+        self.simulator = simulator or Simulator(self.config)
+        self.app = create_app(simulator=self.simulator)
+        self._servers: list[BaseWSGIServer] = []
+        self._threads: list[threading.Thread] = []
+
+    def deployments(self) -> list[Any]:
+        return [d for c in self.simulator.contracts.values() for d in c.deployments]
+
+    def start(self) -> "SimulatorServer":
+        try:
+            for dep in self.deployments():
+                port = self.simulator.port_of(dep)
+                try:
+                    server = make_server(self.config.host, port, self.app, threaded=True, request_handler=_QuietHandler)
+                except OSError as exc:
+                    raise OSError(f"cannot listen on {self.config.host}:{port} for {dep.service}/{dep.name}: {exc}; "
+                                  f"choose another --port-base") from exc
+                self._servers.append(server)
+            for server in self._servers:
+                thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+                thread.start()
+                self._threads.append(thread)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._servers.clear()
+        self._threads.clear()
+
+    def __enter__(self) -> "SimulatorServer":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def urls(self) -> dict[str, Any]:
+        """``{service: {deployment: {"original", "local"}, "credentials": [...]}}``."""
+        out: dict[str, Any] = {}
+        for name, contract in self.simulator.contracts.items():
+            entry: dict[str, Any] = {
+                d.name: {"original": d.base_url, "local": self.simulator.local_url(d)} for d in contract.deployments
+            }
+            entry["credentials"] = self.simulator.credentials(name)
+            out[name] = entry
+        return out
+
+    def base_url(self, service: str, deployment: str | None = None) -> str:
+        contract = self.simulator.contracts[service]
+        return self.simulator.local_url(contract.deployment(deployment))
+
+    def wait_until_accepting(self, timeout: float = 5.0) -> None:
+        for dep in self.deployments():
+            with socket.create_connection((self.config.host, self.simulator.port_of(dep)), timeout=timeout):
+                pass
+
+    def write_urls_json(self, path: str | Path) -> None:
+        self.wait_until_accepting()
+        Path(path).write_text(json.dumps(self.urls(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+
+def free_port_base(host: str = "127.0.0.1", span: int = 100, attempts: int = 50) -> int:
+    """A port base whose whole span of ports is free right now (for tests and ``--port-base 0``)."""
+    import random
+
+    rng = random.Random()
+    for _ in range(attempts):
+        base = rng.randrange(20000, 60000 - span, 100)
+        if all(_free(host, base + i) for i in range(span)):
+            return base
+    raise OSError("no free block of loopback ports found")
+
+
+def _free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
