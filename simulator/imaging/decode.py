@@ -62,7 +62,7 @@ class TruncatedImage(ImageError):
 class UnsupportedFormat(ImageError):
     """A real image in a format the caller does not accept."""
 
-    def __init__(self, reason: str, format: str) -> None:
+    def __init__(self, reason: str, format: str = "") -> None:
         super().__init__(reason)
         self.format = format
 
@@ -82,7 +82,7 @@ class ImageTooLarge(ImageError):
 class ImageTooSmall(ImageError):
     """A side is under the minimum."""
 
-    def __init__(self, reason: str, *, width: int, height: int) -> None:
+    def __init__(self, reason: str, *, width: int | None = None, height: int | None = None) -> None:
         super().__init__(reason)
         self.width = width
         self.height = height
@@ -91,7 +91,7 @@ class ImageTooSmall(ImageError):
 class UnknownImageUrl(ImageError):
     """A URL that is not a registered fixture URL. The simulator never downloads anything."""
 
-    def __init__(self, reason: str, url: str) -> None:
+    def __init__(self, reason: str, url: str = "") -> None:
         super().__init__(reason)
         self.url = url
 
@@ -219,14 +219,20 @@ def _format_by_signature(data: bytes) -> str | None:
     return None
 
 
-def _check_complete(data: bytes, fmt: str) -> None:
-    """Raise TruncatedImage if the image data is cut short; decode pixels only when unavoidable."""
+def _check_complete(img: Image.Image, data: bytes, fmt: str) -> None:
+    """Raise TruncatedImage if the image data is cut short; decode pixels only when unavoidable.
+
+    ``img`` is the freshly opened image (nothing loaded yet), so it is not opened twice.
+    """
     if fmt == "JPEG" and data.rstrip(b"\x00\r\n ").endswith(_JPEG_EOI):
         return  # a JPEG that reaches its end-of-image marker is whole (cheap, covers nearly all)
+    if fmt != "PNG" and img.size[0] * img.size[1] > Image.MAX_IMAGE_PIXELS:
+        # Checking it would mean decoding more pixels than Pillow considers safe.
+        raise ImageTooLarge(f"the image is {img.size[0]}x{img.size[1]}, too large to decode",
+                            width=img.size[0], height=img.size[1])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            img = Image.open(io.BytesIO(data), formats=SUPPORTED_FORMATS)
             if fmt == "PNG":
                 img.verify()  # walks every chunk and checks CRCs without inflating pixels
             else:
@@ -253,12 +259,19 @@ def inspect_image(
         raise NotAnImage("the image is empty")
     img = _open(data)
     try:
+        return _inspect_opened(img, data, formats, min_side, max_side)
+    finally:
+        img.close()
+
+
+def _inspect_opened(
+    img: Image.Image, data: bytes, formats: Collection[str] | None, min_side: int | None, max_side: int | None
+) -> DecodedImage:
+    try:
         fmt = _canonical_format(img.format or "")
         width, height = img.size
     except Exception:
         raise NotAnImage("the data is not an image in any supported format") from None
-    finally:
-        img.close()
     if formats is not None and fmt not in {_canonical_format(f) for f in formats}:
         raise UnsupportedFormat(f"{fmt} images are not accepted here (accepted: {', '.join(sorted(formats))})", fmt)
     if width <= 0 or height <= 0:
@@ -267,7 +280,7 @@ def inspect_image(
         raise ImageTooLarge(f"the image is {width}x{height}, a side is over {max_side} px", width=width, height=height)
     if min_side is not None and min(width, height) < min_side:
         raise ImageTooSmall(f"the image is {width}x{height}, a side is under {min_side} px", width=width, height=height)
-    _check_complete(data, fmt)
+    _check_complete(img, data, fmt)
     return DecodedImage(data=data, format=fmt, width=width, height=height)
 
 

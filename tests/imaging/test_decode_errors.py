@@ -177,3 +177,16 @@ def test_default_fixture_urls_serve_every_fixture_file_over_http_and_https(tmp_p
     assert inspect_image(alice).format == "JPEG"
     with pytest.raises(UnknownImageUrl):
         urls.resolve("http://apisim.fixtures/images/missing.jpg")
+
+
+def test_an_image_needing_a_full_decode_beyond_pillows_safe_size_is_too_large(monkeypatch):
+    data = encode("BMP", (100, 100))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5000)
+    with pytest.raises(ImageTooLarge) as info:
+        inspect_image(data)
+    assert (info.value.width, info.value.height) == (100, 100)
+
+
+def test_error_details_are_optional_for_callers_that_raise_them():
+    assert UnsupportedFormat("r").format == "" and UnknownImageUrl("r").url == ""
+    assert ImageTooSmall("r").width is None
