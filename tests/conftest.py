@@ -33,6 +33,12 @@ def png_base64():
 
 
 @pytest.fixture
+def fixed_now() -> datetime:
+    """The instant the test simulators' clock shows."""
+    return FIXED_NOW
+
+
+@pytest.fixture
 def make_simulator():
     def make(*services: str, **config) -> Simulator:
         config.setdefault("clock", lambda: FIXED_NOW)
@@ -52,3 +58,14 @@ def make_client(make_simulator):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """Every service on free loopback ports for the whole session (real clients need real sockets)."""
+    from simulator.server import SimulatorServer, free_port_base
+
+    server = SimulatorServer(SimulatorConfig(port_base=free_port_base())).start()
+    server.wait_until_accepting()
+    yield server
+    server.stop()

@@ -81,6 +81,9 @@ def _check_references(raw: dict, file: str) -> None:
     for op_id, op in raw["operations"].items():
         where = f"$.operations.{op_id}"
         check_auth(op.get("auth"), where)
+        for kind, code in op.get("validation_errors", {}).items():
+            if code not in codes:
+                raise ContractError(f"{file}: {where}.validation_errors.{kind}: unknown error code {code!r}")
         for i, code in enumerate(op.get("errors", [])):
             if code not in codes:
                 raise ContractError(f"{file}: {where}.errors[{i}]: unknown error code {code!r}")

@@ -61,6 +61,7 @@ class Operation:
         self.request: dict[str, Any] = raw.get("request", {})
         self.response: dict[str, Any] = raw["response"]
         self.errors: list[str] = raw.get("errors", [])
+        self.validation_errors: dict[str, str] = {**contract.validation_errors, **raw.get("validation_errors", {})}
         self.examples: list[dict[str, Any]] = raw.get("examples", [])
         self.path_regex, self.path_params = compile_path(self.path)
         self.validators = {

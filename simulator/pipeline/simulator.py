@@ -201,7 +201,7 @@ class Simulator:
         for dep_name in op.deployments:
             auth = op.binding(contract.deployment(dep_name), "auth") or {}
             codes += list((auth.get("errors") or {}).values())
-        codes += list(contract.validation_errors.values())
+        codes += list(op.validation_errors.values())
         if contract.internal_error:
             codes.append(contract.internal_error)
         return list(dict.fromkeys(codes))

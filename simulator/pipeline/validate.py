@@ -29,10 +29,10 @@ def parse_body(request: SimRequest, operation: Operation, contract: Contract) ->
     fmt = spec.get("body_format", "json" if "body" in spec else "none")
     limit = spec.get("max_body_bytes")
     if limit is not None and len(request.body) > limit:
-        raise validation_error(contract, "too_large", f"the request body is {len(request.body)} bytes; the limit is {limit}")
+        raise validation_error(operation, "too_large", f"the request body is {len(request.body)} bytes; the limit is {limit}")
     allowed = spec.get("content_types")
     if allowed and request.content_type not in allowed:
-        raise validation_error(contract, "content_type",
+        raise validation_error(operation, "content_type",
                                f"Content-Type {request.content_type or '(none)'!r} is not accepted; use {' or '.join(allowed)}")
     if fmt == "none":
         return None
@@ -45,12 +45,12 @@ def parse_body(request: SimRequest, operation: Operation, contract: Contract) ->
             return dict(request.form) or None
     if not request.body.strip():
         if "body" in spec:
-            raise validation_error(contract, "malformed_body", "the request body is empty; a JSON object is expected")
+            raise validation_error(operation, "empty_body", "the request body is empty; a JSON object is expected")
         return None
     try:
         return request.json()
     except (ValueError, RecursionError) as exc:
-        raise validation_error(contract, "malformed_body", f"the request body is not valid JSON: {exc}") from None
+        raise validation_error(operation, "malformed_body", f"the request body is not valid JSON: {exc}") from None
 
 
 def validate_request(operation: Operation, contract: Contract, parts: dict[str, Any]) -> None:
@@ -59,9 +59,12 @@ def validate_request(operation: Operation, contract: Contract, parts: dict[str, 
         try:
             error = best_match(validator.iter_errors(parts.get(part)))
         except RecursionError:
-            raise validation_error(contract, "invalid", f"{part}: nested too deeply") from None
+            raise validation_error(operation, "invalid", f"{part}: nested too deeply") from None
         if error is not None:
-            raise validation_error(contract, _kind(error), describe(part, error))
+            raise validation_error(operation, _kind(error), describe(part, error))
+
+
+_FALLBACK = {"empty_body": "malformed_body"}
 
 
 def _kind(error: ValidationError) -> str:
@@ -87,9 +90,10 @@ def json_path(part: str, parts: Any) -> str:
     return path
 
 
-def validation_error(contract: Contract, kind: str, message: str) -> ServiceError:
-    codes = contract.validation_errors
-    code = codes.get(kind) or codes.get("invalid")
+def validation_error(operation: Operation, kind: str, message: str) -> ServiceError:
+    codes = operation.validation_errors
+    # Some gateways name an empty body apart (Aliyun's "Empty Request Body"); others call it malformed.
+    code = codes.get(kind) or codes.get(_FALLBACK.get(kind, "invalid")) or codes.get("invalid")
     if code is None:
-        raise LookupError(f"{contract.service}: the contract has no validation_errors.invalid code")
+        raise LookupError(f"{operation.contract.service}.{operation.id}: no validation_errors.invalid code")
     return ServiceError(code, detail=message, data={"validation_kind": kind})
