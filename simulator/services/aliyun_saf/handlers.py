@@ -1,0 +1,187 @@
+"""Behaviour of each face_verify method (the function name is the contract's operation id).
+
+init/initH5 open a verification; query/queryH5 poll it: 300 until it ends,
+then 200 (passed) or the code it ended with. How it ends comes from the
+``X-Apisim-Outcome`` header (on init or on a query), a scenario set for the
+identity (:func:`models.set_scenario`), or by default it passes once
+``x-behaviour.complete_after_seconds`` of simulator clock have gone by.
+match compares a photo with the identity's face in the face model.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from simulator.core import ServiceError, SimResponse
+from simulator.faces.identity import embedding_similarity, face_embedding
+from simulator.imaging.decode import ImageError, decode_image
+from simulator.imaging.synth import generate
+from simulator.faces.seeds import stable_seed
+from simulator.pipeline.context import Context
+from simulator.services import Reply
+from simulator.services.aliyun_saf import checks, gateway, models
+from simulator.services.aliyun_saf.codes import raw_entry
+
+OK = {"Code": 200, "Message": "OK"}
+PLAIN_FORMAT_PREFIX = "接口调用失败，"  # the document's format line without an operation name
+
+
+def init(ctx: Context) -> dict[str, Any] | Reply:
+    return _start(ctx, kind="app", id_field="queryId")
+
+
+def init_h5(ctx: Context) -> dict[str, Any] | Reply:
+    return _start(ctx, kind="h5", id_field="zimId")
+
+
+def query(ctx: Context) -> dict[str, Any] | Reply:
+    return _poll(ctx, kind="app", id_field="queryId")
+
+
+def query_h5(ctx: Context) -> dict[str, Any] | Reply:
+    return _poll(ctx, kind="h5", id_field="zimId")
+
+
+def match(ctx: Context) -> dict[str, Any]:
+    _admit(ctx)
+    params = ctx.params["ServiceParameters"]
+    _name, cert_number = checks.require_identity(params, empty_code="400")
+    _refuse_identity(ctx, cert_number)
+    try:
+        image = decode_image(params["imgbase64"])
+    except ImageError as exc:
+        raise ServiceError("400", f"imgbase64不合法：{exc.reason}") from None
+    face = ctx.faces.largest_face(image)
+    person = models.person_for(ctx.store, cert_number)
+    reference = face_embedding(person, "saf-reference")
+    threshold = float(_settings(ctx).get("match_threshold", 0.8))
+    if face is None or not face.live or embedding_similarity(face.embedding, reference) < threshold:
+        models.record_failure(ctx.store, cert_number)
+        raise ServiceError("Z1146", _plain_format_message(ctx, "Z1146"))
+    return dict(OK)
+
+
+# --- init / initH5 --------------------------------------------------------------------------------
+
+def _start(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
+    _admit(ctx)
+    params = ctx.params["ServiceParameters"]
+    name, cert_number = checks.require_identity(params, empty_code="init.400")
+    checks.check_metainfo(params.get("metainfo"), _settings(ctx))
+    _refuse_identity(ctx, cert_number)
+    outcome, refusal = _requested_outcome(ctx)
+    if refusal is not None:
+        return refusal
+    if outcome is None:
+        scenario = models.scenario_for(ctx.store, cert_number)
+        outcome = scenario if scenario is not None and _is_outcome(ctx, scenario) else None
+    now = ctx.clock()
+    biz_id, query_id = models.new_ids(ctx.request_rng, now)
+    models.create_verification(ctx.store, biz_id=biz_id, query_id=query_id, kind=kind, name=name,
+                               cert_number=cert_number, access_key_id=ctx.identity.get("AccessKeyId", ""),
+                               now=now, outcome=outcome)
+    return {**OK, "Data": {id_field: query_id, "bizId": biz_id}}
+
+
+def _refuse_identity(ctx: Context, cert_number: str) -> None:
+    """An identity a scenario marked (530, 540, B110...) or that failed too often (540)."""
+    scenario = models.scenario_for(ctx.store, cert_number)
+    if scenario is not None and scenario in ctx.operation.errors and raw_entry(ctx, scenario).get("x-table") == "init":
+        raise ServiceError(scenario)
+    if models.failures(ctx.store, cert_number) >= int(_settings(ctx).get("max_failures", 5)):
+        raise ServiceError("540")
+
+
+# --- query / queryH5 ------------------------------------------------------------------------------
+
+def _poll(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
+    _admit(ctx)
+    params = ctx.params["ServiceParameters"]
+    record = models.find_verification(ctx.store, str(params["bizId"]))
+    if (record is None or record["kind"] != kind or record["queryId"] != str(params[id_field])
+            or record["accessKeyId"] != ctx.identity.get("AccessKeyId", record["accessKeyId"])):
+        raise ServiceError("Z8301")
+    outcome, refusal = _requested_outcome(ctx)
+    if refusal is not None:
+        return refusal
+    if outcome is not None and not record.get("endedAt"):
+        record = {**record, "outcome": outcome}
+    outcome = _ending(ctx, record)
+    if outcome is None:
+        raise ServiceError("300")
+    if outcome != models.PASSED:
+        raise ServiceError(outcome)
+    body = dict(OK)
+    if checks.wants_image(params.get("returnImage", "")):
+        person = models.person_for(ctx.store, record["certNumber"])
+        body["Data"] = {"image": _face_jpeg_urlsafe_base64(person, record["bizId"])}
+    return body
+
+
+def _ending(ctx: Context, record: dict[str, Any]) -> str | None:
+    """How the verification ended (fixing it on first sight), or None while it is still running."""
+    if record.get("endedAt"):
+        return record["outcome"]
+    outcome = record.get("outcome")
+    if outcome is None:
+        scenario = models.scenario_for(ctx.store, record["certNumber"])
+        outcome = scenario if scenario is not None and _is_outcome(ctx, scenario) else None
+    now = ctx.clock()
+    if outcome is None and models.elapsed_seconds(record, now) >= float(_settings(ctx).get("complete_after_seconds", 5)):
+        outcome = models.PASSED
+    if outcome in (None, models.PENDING, "300"):
+        return None
+    models.end_verification(ctx.store, record, outcome, now)
+    return outcome
+
+
+def _face_jpeg_urlsafe_base64(person: str, biz_id: str) -> str:
+    """The face the client SDK captured: a JPEG of ``person`` (tagged, so the face model knows it)."""
+    jpeg = generate({"faces": 1, "person": person}, fmt="JPEG", width=240, height=320, seed=stable_seed("saf", biz_id))
+    return base64.urlsafe_b64encode(jpeg).decode("ascii")
+
+
+# --- shared checks --------------------------------------------------------------------------------
+
+def _admit(ctx: Context) -> None:
+    """The gateway's protocol checks, then the account's: bought QPS (402), product opened (403)."""
+    gateway.check_protocol(ctx)
+    credential = ctx.identity.get("credential") or {}
+    limit = credential.get("QpsLimit")
+    if limit is not None and models.count_request(ctx.store, credential["AccessKeyId"], ctx.clock()) > int(limit):
+        raise ServiceError("402")
+    if credential.get("ProductOpened") is False:
+        raise ServiceError(next((c for c in ("Z8102", "Z8302") if c in ctx.operation.errors), "403"))
+
+
+def _requested_outcome(ctx: Context) -> tuple[str | None, Reply | None]:
+    """The outcome the X-Apisim-Outcome header asks for; an unknown one is refused with the valid list."""
+    header = _settings(ctx).get("outcome_header", "X-Apisim-Outcome")
+    wanted = ctx.request.headers.get(header)
+    if wanted is None:
+        return None, None
+    if _is_outcome(ctx, wanted):
+        return wanted, None
+    valid = [*models.OUTCOME_WORDS, *_query_codes(ctx)]
+    refusal = SimResponse.json(400, {"apisim_error": f"{header}: {wanted!r} is not an outcome of a verification",
+                                     "valid_outcomes": valid})
+    return None, Reply(raw=refusal)
+
+
+def _is_outcome(ctx: Context, value: str) -> bool:
+    return value in models.OUTCOME_WORDS or value in _query_codes(ctx)
+
+
+def _query_codes(ctx: Context) -> list[str]:
+    """How a verification may end: the codes of the document's query table."""
+    return [code for code, raw in ctx.contract.raw["errors"].items() if raw.get("x-table") == "query"]
+
+
+def _plain_format_message(ctx: Context, code: str) -> str:
+    raw = raw_entry(ctx, code)
+    return f"{PLAIN_FORMAT_PREFIX}{raw['x-resultCode']}：{raw['x-resultMsgSub']}（{raw['x-resultCodeSub']}）"
+
+
+def _settings(ctx: Context) -> dict[str, Any]:
+    return ctx.contract.raw.get("x-behaviour", {})

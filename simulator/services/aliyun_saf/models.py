@@ -1,0 +1,107 @@
+"""SAF's state, kept on the service store only (JSON values, no module globals), so it survives
+multi-worker stores.
+
+Namespaces:
+
+* ``verifications``: bizId → the verification init/initH5 created, and how it ended;
+* ``failures``: certNumber → how many verifications of that identity failed (540 past the limit);
+* ``scenarios``: certNumber → how that identity's next verifications end, or which init code it gets;
+* ``persons``: certNumber → the face-model person id of that identity (default: the certNumber itself);
+* ``qps``: "<AccessKeyId>:<second>" → requests in that second of the simulator clock.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from typing import Any
+
+from simulator.store import ServiceStore
+
+PASSED = "passed"
+PENDING = "pending"
+# Outcomes that are not catalogue codes.
+OUTCOME_WORDS = (PASSED, PENDING)
+
+
+# --- verifications --------------------------------------------------------------------------------
+
+def new_ids(rng: Any, now: datetime) -> tuple[str, str]:
+    """(bizId, queryId) shaped like the document's: ZSTP + date + 20 digits, and 32 lower-case hex digits."""
+    biz_id = "ZSTP" + now.strftime("%Y%m%d") + "".join(rng.choice(string.digits) for _ in range(20))
+    query_id = "%032x" % rng.getrandbits(128)
+    return biz_id, query_id
+
+
+def create_verification(store: ServiceStore, *, biz_id: str, query_id: str, kind: str, name: str,
+                        cert_number: str, access_key_id: str, now: datetime, outcome: str | None) -> dict[str, Any]:
+    record = {
+        "bizId": biz_id, "queryId": query_id, "kind": kind, "name": name, "certNumber": cert_number,
+        "accessKeyId": access_key_id, "createdAt": now.isoformat(), "outcome": outcome, "endedAt": None,
+    }
+    store.put("verifications", biz_id, record)
+    return record
+
+
+def find_verification(store: ServiceStore, biz_id: str) -> dict[str, Any] | None:
+    return store.get("verifications", biz_id)
+
+
+def end_verification(store: ServiceStore, record: dict[str, Any], outcome: str, now: datetime) -> dict[str, Any]:
+    """Fix how a verification ended; a failure counts against its identity once."""
+    record = {**record, "outcome": outcome, "endedAt": now.isoformat()}
+    store.put("verifications", record["bizId"], record)
+    if outcome != PASSED:
+        record_failure(store, record["certNumber"])
+    return record
+
+
+def set_outcome(store: ServiceStore, biz_id: str, outcome: str) -> bool:
+    """Decide how a pending verification will end; False when there is no such verification or it has ended."""
+    record = find_verification(store, biz_id)
+    if record is None or record.get("endedAt"):
+        return False
+    store.put("verifications", biz_id, {**record, "outcome": outcome})
+    return True
+
+
+def elapsed_seconds(record: dict[str, Any], now: datetime) -> float:
+    return (now - datetime.fromisoformat(record["createdAt"])).total_seconds()
+
+
+# --- identities -----------------------------------------------------------------------------------
+
+def failures(store: ServiceStore, cert_number: str) -> int:
+    return int(store.get("failures", cert_number, 0))
+
+
+def record_failure(store: ServiceStore, cert_number: str) -> int:
+    return store.incr("failures", cert_number)
+
+
+def set_scenario(store: ServiceStore, cert_number: str, outcome: str | None) -> None:
+    """How this identity's verifications end (passed, pending, a query code) or which init code it gets; None clears."""
+    if outcome is None:
+        store.delete("scenarios", cert_number)
+    else:
+        store.put("scenarios", cert_number, outcome)
+
+
+def scenario_for(store: ServiceStore, cert_number: str) -> str | None:
+    return store.get("scenarios", cert_number)
+
+
+def bind_person(store: ServiceStore, cert_number: str, person: str) -> None:
+    """Say which face-model person holds this identity (e.g. the fixture person ``alice``)."""
+    store.put("persons", cert_number, person)
+
+
+def person_for(store: ServiceStore, cert_number: str) -> str:
+    return store.get("persons", cert_number) or cert_number
+
+
+# --- flow control ---------------------------------------------------------------------------------
+
+def count_request(store: ServiceStore, access_key_id: str, now: datetime) -> int:
+    """How many requests this key made in the current second of the simulator clock, this one included."""
+    return store.incr("qps", f"{access_key_id}:{int(now.timestamp())}")
