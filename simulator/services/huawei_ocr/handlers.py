@@ -14,10 +14,7 @@ from simulator.services.huawei_ocr import models
 
 def recognize_quota_invoice(ctx: Context) -> dict[str, Any]:
     models.check_account(ctx)
-    image = models.image_from_request(ctx)
-    # Untagged images get a stable invoice derived from their bytes: same image, same answer.
-    faked = ctx.fake(ctx.contract.defs["QuotaInvoiceResult"], salt=image.digest)
-    return {"result": {**faked, **models.invoice_fields(image)}}
+    return {"result": models.invoice_result(models.image_from_request(ctx))}
 
 
 def create_token(ctx: Context) -> Reply:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from simulator.core import ServiceError
+from simulator.faces.ocr import holds_card, ocr_confidence, ocr_content
 from simulator.imaging.decode import (
     DataUriNotAllowed,
     DecodedImage,
@@ -98,13 +99,15 @@ def download(ctx: Context, url: str) -> bytes:
     return data
 
 
-INVOICE_TAGS = {"invoice_number": "number", "invoice_code": "code", "location": "location", "amount": "amount"}
-OTHER_CARDS = ("bank", "business")
+# Face-model content keys → this API's result fields.
+INVOICE_FIELDS = {"invoice_number": "number", "invoice_code": "code", "location": "location", "amount": "amount"}
 
 
-def invoice_fields(image: DecodedImage) -> dict[str, str]:
-    """The invoice data tagged in the image; an image tagged as something else holds no invoice."""
-    tags = image.tags
-    if tags.get("card") in OTHER_CARDS or "bank_card" in tags or "faces" in tags:
+def invoice_result(image: DecodedImage) -> dict[str, Any]:
+    """The quota invoice in the image (tagged values, else stable ones from its bytes)."""
+    if not holds_card(image, "invoice"):
         raise ServiceError("AIS.0104", detail="the image's apisim tags describe no quota invoice")
-    return {field: tags[tag] for tag, field in INVOICE_TAGS.items() if tag in tags}
+    content = ocr_content(image, "invoice")
+    result: dict[str, Any] = {field: str(content[key]) for key, field in INVOICE_FIELDS.items()}
+    result["confidence"] = ocr_confidence(image, list(INVOICE_FIELDS.values()))
+    return result
