@@ -98,9 +98,11 @@ def dataplus_images(ctx: Context) -> list[DecodedImage]:
     _check_field(ctx, spec, "type", kind, errors["type"])
     fields = spec["x-source-field"][str(kind)]
     fields = [fields] if isinstance(fields, str) else fields
-    for name in fields:  # every field is checked before any image is read
+    for name in fields:  # every parameter is checked before any image is fetched or decoded
         _check_field(ctx, spec, name, body.get(name), errors[name])
-    return [_image(ctx, name, body[name], errors[name]) for name in fields]
+    raw = {name: _base64(name, body[name], errors[name]) for name in fields if not _is_url(name)}
+    raw.update({name: _download(ctx, body[name]) for name in fields if _is_url(name)})
+    return [_inspect(name, raw[name]) for name in fields]
 
 
 def _check_field(ctx: Context, spec: dict[str, Any], name: str, value: Any, code: str) -> None:
@@ -111,17 +113,25 @@ def _check_field(ctx: Context, spec: dict[str, Any], name: str, value: Any, code
         raise ServiceError(code, detail=f"$.body.{name}: {problems[0].message}")
 
 
-def _image(ctx: Context, name: str, value: str, code: str) -> DecodedImage:
-    if name.startswith("image_url"):
-        try:
-            data = ctx.images.resolve(value)
-        except ImageError as exc:  # the simulator never downloads: an unknown URL cannot be fetched
-            raise ServiceError("1002", detail=exc.reason) from None
-    else:
-        try:
-            data = decode_base64(value, allow_data_uri=False)
-        except ImageError as exc:
-            raise ServiceError(code, detail=f"$.body.{name}: {exc.reason}") from None
+def _is_url(name: str) -> bool:
+    return name.startswith("image_url")
+
+
+def _base64(name: str, text: str, code: str) -> bytes:
+    try:
+        return decode_base64(text, allow_data_uri=False)  # the document: strip data:image/jpeg;base64 first
+    except ImageError as exc:
+        raise ServiceError(code, detail=f"$.body.{name}: {exc.reason}") from None
+
+
+def _download(ctx: Context, url: str) -> bytes:
+    try:
+        return ctx.images.resolve(url)
+    except ImageError as exc:  # the simulator never downloads: an unknown URL is a failed download
+        raise ServiceError("1002", detail=exc.reason) from None
+
+
+def _inspect(name: str, data: bytes) -> DecodedImage:
     try:
         return inspect_image(data)
     except ImageError as exc:
