@@ -30,13 +30,34 @@ def build_parser() -> argparse.ArgumentParser:
     contracts.add_argument("--service", help="only this service")
     contracts.add_argument("--contracts-dir", metavar="DIR")
 
-    try:
-        from simulator.imaging.cli import add_image_commands
-    except ImportError:  # pragma: no cover - the image tools are part of the package
-        add_image_commands = None
-    if add_image_commands is not None:
-        add_image_commands(sub)
+    for add_commands in _command_modules():
+        add_commands(sub)
     return parser
+
+
+# Subsystems that bring their own subcommands: each module has ``add_commands(subparsers)``
+# and sets ``handler`` on its parsers (``handler(args) -> int``).
+COMMAND_MODULES = (
+    "simulator.imaging.cli",
+    "simulator.verify.cli",
+    "simulator.openapi.cli",
+    "simulator.control.cli",
+    "simulator.coverage.cli",
+    "simulator.bench.cli",
+)
+
+
+def _command_modules():
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+                raise  # the module exists but something it imports is missing: a real error
+            continue
+        yield getattr(module, "add_commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

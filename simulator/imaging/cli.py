@@ -1,6 +1,6 @@
 """``apisim image``: tag an image with content, generate a synthetic one, show what the simulator sees.
 
-The main CLI (``simulator/cli.py``) calls :func:`add_image_commands` with its
+The main CLI (``simulator/cli.py``) calls :func:`add_commands` with its
 subparsers; every command sets ``handler`` (and its alias ``func``): ``args -> exit code``.
 
     apisim image tag in.jpg --faces 1 --person alice -o alice.jpg
@@ -25,7 +25,7 @@ from simulator.imaging.synth import generate
 from simulator.imaging.tags import VOCABULARY, TagError, check_vocabulary, parse_tags, read_tags, write_tags
 
 
-def add_image_commands(subparsers: argparse._SubParsersAction) -> None:
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
     image = subparsers.add_parser("image", help="tag, generate and inspect test images",
                                   description="Images carry their content as apisim: tags (docs/image-tags.md).")
     commands = image.add_subparsers(dest="image_command", metavar="{tag,generate,show}")

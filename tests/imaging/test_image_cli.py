@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from simulator.imaging.cli import add_image_commands
+from simulator.imaging.cli import add_commands
 from simulator.imaging.decode import fixture_images_dir, inspect_image
 from simulator.imaging.tags import read_tags
 
 
 def run(*argv: str) -> int:
     parser = argparse.ArgumentParser(prog="apisim")
-    add_image_commands(parser.add_subparsers(dest="command"))
+    add_commands(parser.add_subparsers(dest="command"))
     args = parser.parse_args(list(argv))
     return args.func(args)
 
