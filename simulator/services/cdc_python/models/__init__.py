@@ -1,0 +1,16 @@
+"""CDC-Python's state, one module per kind of record; everything lives in the service's store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.services.cdc_python.models import groups, messages
+
+SERVICE = "cdc-python"
+
+
+def seed_state(store: Any, sim: Any) -> None:
+    """Demo state from the contract's ``x-seed``: the default face group and the document's system notice."""
+    seed = sim.contracts[SERVICE].raw.get("x-seed", {})
+    groups.seed(store, seed.get("groups", []))
+    messages.seed(store, seed.get("messages", []))
