@@ -22,7 +22,10 @@ class Journal:
 
     def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
                deployment: str | None, operation: str | None, code: str | None, forced: bool,
-               elapsed_ms: float, note: str | None = None) -> dict[str, Any]:
+               elapsed_ms: float, note: str | None = None, failure: str | None = None,
+               detail: str | None = None) -> dict[str, Any]:
+        """``failure`` names the stage that refused the request (match, forced, auth, validation,
+        behaviour) and ``detail`` says why: strict mode and coverage read them."""
         entry = {
             "seq": seq,
             "service": service,
@@ -36,6 +39,8 @@ class Journal:
             "code": code,
             "outcome": "success" if code is None and response.status < 400 else "error",
             "forced": forced,
+            "failure": failure,
+            "detail": detail,
             "elapsed_ms": round(elapsed_ms, 3),
             "request_body": _snippet(request.body),
             "response_body": _snippet(response.body),

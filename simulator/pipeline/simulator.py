@@ -126,6 +126,8 @@ class Simulator:
                 response = self._run(ctx, service)
             except ServiceError as err:
                 code = err.code
+                ctx.extra["failure"] = _failure_stage(ctx, err)
+                ctx.extra["detail"] = err.detail
                 response = render_error(ctx, service.envelopes, err)
             except _ApisimRefusal as refusal:
                 response = refusal.response
@@ -141,8 +143,8 @@ class Simulator:
             _check_response(ctx, response)
         self.journal.record(seq, request, response, service=dep.service, deployment=dep.name,
                             operation=ctx.operation.id if ctx.operation else None, code=code,
-                            forced=ctx.extra.get("forced", False),
-                            elapsed_ms=_ms(started))
+                            forced=ctx.extra.get("forced", False), elapsed_ms=_ms(started),
+                            failure=ctx.extra.get("failure"), detail=ctx.extra.get("detail"))
         return response
 
     def _run(self, ctx: Context, service: ServiceDefinition) -> SimResponse:
@@ -213,6 +215,20 @@ class _ApisimRefusal(Exception):
     def __init__(self, response: SimResponse):
         super().__init__(response.status)
         self.response = response
+
+
+def _failure_stage(ctx: Context, err: ServiceError) -> str:
+    """Which stage refused the request: match, forced, auth, validation or behaviour."""
+    if ctx.extra.get("forced"):
+        return "forced"
+    if ctx.operation is None:
+        return "match"
+    data = err.data if isinstance(err.data, dict) else {}
+    if "auth_kind" in data:
+        return "auth"
+    if "validation_kind" in data:
+        return "validation"
+    return "behaviour"
 
 
 def _ms(started: float) -> float:
