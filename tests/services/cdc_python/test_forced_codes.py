@@ -1,0 +1,37 @@
+"""X-Apisim-Code: every status an operation lists can be forced, in that operation's envelope."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.services.cdc_python.conftest import CONTRACT
+
+FORCEABLE = [pytest.param(op_id, code, id=f"{op_id}:{code}")
+             for op_id, op in CONTRACT.operations.items() for code in op.errors]
+
+
+@pytest.mark.parametrize("op_id,code", FORCEABLE)
+def test_every_listed_status_can_be_forced(cdc, op_id, code):
+    answer = cdc.op(op_id, {}, user="guosai", id=77, headers={"X-Apisim-Code": code})
+    entry = CONTRACT.raw["errors"][code]
+    assert answer.http_status == 200
+    assert answer.body["id"] == 77
+    assert answer.status == entry["x-status"]
+    assert answer.body["message"] == entry["message"]
+    assert answer.data == {}
+    if CONTRACT.operations[op_id].raw.get("envelope") == "cdc-yanxuan":
+        assert answer.body["code"] == entry["x-status"]
+
+
+def test_a_status_of_another_operation_is_refused_with_the_valid_ones_listed(cdc):
+    response = cdc.client.post("/api/v2/msg/?token=" + "e83f35a9541a2f2f80c1908e7ef1b5bf", base_url="http://guosai.zustmanong.cn",
+                               json={"id": 1, "type": "msg", "subtype": "sign", "data": {}},
+                               headers={"X-Apisim-Code": "community_update.101"})
+    assert response.status_code == 400
+    assert "msg_sign.100" in response.get_json()["valid_codes"]
+
+
+def test_every_local_status_of_the_document_is_forceable_on_its_operation():
+    for code, entry in CONTRACT.raw["errors"].items():
+        if "." in code:
+            assert code in CONTRACT.operations[code.split(".")[0]].errors
