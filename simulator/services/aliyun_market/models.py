@@ -96,7 +96,8 @@ def dataplus_images(ctx: Context) -> list[DecodedImage]:
     errors = spec["x-field-errors"]
     kind = body.get("type")
     _check_field(ctx, spec, "type", kind, errors["type"])
-    fields = spec["x-source-field"][str(kind)]
+    # The schema's enum admits 1.0 as 1 (JSON numbers compare by value); name the source by that value.
+    fields = spec["x-source-field"][str(int(kind)) if isinstance(kind, float) else str(kind)]
     fields = [fields] if isinstance(fields, str) else fields
     for name in fields:  # every parameter is checked before any image is fetched or decoded
         _check_field(ctx, spec, name, body.get(name), errors[name])

@@ -36,6 +36,11 @@ def test_detect_reports_the_face_models_faces_with_the_documented_array_lengths(
     assert all(0 <= p <= 1 for p in body["face_prob"])
 
 
+@pytest.mark.parametrize("kind", [1, "1", 1.0])
+def test_type_1_may_be_an_integer_a_string_or_a_whole_float(api, kind):
+    assert api.face("face_detect", {"type": kind, "content": fixture_b64("alice_1.jpg")}).json()["face_num"] == 1
+
+
 def test_detect_keeps_the_documents_field_order(api):
     body = api.face("face_detect", {"type": 1, "content": fixture_b64("alice_1.jpg")}).json()
     assert list(body) == ["face_num", "face_rect", "face_prob", "pose", "landmark_num", "landmark", "iris", "errno", "request_id"]
