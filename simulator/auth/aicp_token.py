@@ -73,9 +73,16 @@ def split_capabilities(items: Iterable[Any]) -> list[str]:
     return ids
 
 
-def grant(store: Any, app_id: str, due_time: str, capabilities: list[str]) -> dict[str, Any]:
-    """Store (or replace) ``app_id``'s authorisation; returns the record, token included."""
+def grant(store: Any, app_id: str, due_time: str, capabilities: list[str], *,
+          only_if_new: bool = False) -> dict[str, Any] | None:
+    """Store (or replace) ``app_id``'s authorisation; returns the record, token included.
+
+    With ``only_if_new``, an appId that is already authorised is left alone and None is
+    returned (atomically, so two racing grants cannot both succeed).
+    """
     token = token_for(app_id)
+    if only_if_new and not store.add_if_absent(APPS_NS, app_id, token):
+        return None
     record = {"appId": app_id, "dueTime": due_time, "capabilities": list(capabilities), "token": token}
     store.put(TOKENS_NS, token, record)
     store.put(APPS_NS, app_id, token)

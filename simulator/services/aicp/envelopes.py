@@ -79,14 +79,32 @@ class KoalaEnvelope:
         return SimResponse.json(200, body)
 
     def error(self, ctx: Context, entry: ErrorEntry, message: str, data: Any) -> SimResponse:
-        if is_spring_entry(entry):
-            # Unreadable JSON reaches the engine as no parameters at all.
-            entry = ctx.contract.errors["222200"]
+        if not entry.code.isdigit():
+            # Only the platform-wide internal error gets here: the engine's own word for it.
+            entry = ctx.contract.errors[KOALA_SYSTEM_ERROR]
             message = entry.message
-        if not entry.code.isdigit():  # never expected: every Koala operation lists only Koala codes
-            return FlagEnvelope(result_code=True).error(ctx, entry, message, data)
+        elif entry.code == KOALA_MISSING and message == entry.message:
+            message = KOALA_MISSING_TEMPLATE.format(field=_missing_parameter(ctx) or "")
         body = {"error_code": int(entry.code), "error_msg": message, **koala_header(ctx), "result": None}
         return SimResponse.json(entry.http_status, body)
+
+
+KOALA_SYSTEM_ERROR = "222302"
+KOALA_MISSING = "222001"
+KOALA_MISSING_TEMPLATE = "param[{field}] is null"
+
+
+def _missing_parameter(ctx: Context) -> str | None:
+    """The required parameter a schema failure is about (the catalogue's example names group_id)."""
+    validator = ctx.operation.validators.get("body") if ctx.operation else None
+    if validator is None or not isinstance(ctx.body, dict):
+        return None
+    for error in validator.iter_errors(ctx.body):
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if name not in error.instance]
+            if missing:
+                return missing[0]
+    return None
 
 
 def koala_header(ctx: Context) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""Demo state of a fresh (or reset) simulator."""
+"""Demo state of a fresh (or reset) simulator: what the document's examples and a first look need."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from simulator.services.aicp import stats
+from simulator.services.aicp import availability, engine, stats
 
 
 def seed_state(store: Any, sim: Any) -> None:
     contract = sim.contracts["aicp"]
-    stats.seed_history(store, contract, sim.config.clock(), sim.config.seed)
+    now = sim.config.clock()
+    stats.seed_history(store, contract, now, sim.config.seed)
+    engine.seed_document_groups(store, contract.raw["x-behaviour"]["koala_app_id"])
+    availability.seed_history(store, sim, now)
