@@ -10,6 +10,7 @@ what the document's failure examples show: the specific reason for a 400
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from simulator.contracts import ErrorEntry
@@ -20,8 +21,20 @@ ALWAYS_DETAILED = {"300"}
 
 
 def detailed_mode(ctx: Context) -> bool:
-    credential = (ctx.identity or {}).get("credential") or {}
-    return bool(credential.get("DetailedCodes"))
+    return bool(account(ctx).get("DetailedCodes"))
+
+
+def account(ctx: Context) -> dict[str, Any]:
+    """The credential the request names. Verified when auth ran; an error forced with X-Apisim-Code
+    is answered before auth, and still shows the codes the named account opted into."""
+    credential = (ctx.identity or {}).get("credential")
+    if credential:
+        return credential
+    key = ctx.params.get("AccessKeyId") if isinstance(ctx.params, dict) else None
+    if key is None:
+        match = re.search(r"Credential=([^,\s]+)", ctx.request.headers.get("Authorization") or "")
+        key = match.group(1) if match else None
+    return next((c for c in ctx.sim.credentials(ctx.service) if key and c.get("AccessKeyId") == key), {})
 
 
 def raw_entry(ctx: Context, code: str) -> dict[str, Any]:

@@ -1,0 +1,84 @@
+"""match: a photo compared with the face the face model holds for the identity."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from simulator.imaging.decode import fixture_images_dir
+from simulator.imaging.synth import generate
+from simulator.services.aliyun_saf import models
+
+from .conftest import DETAILED, LI_SI, ZHANG_SAN
+
+
+def photo_of(person: str, *, fmt: str = "JPEG", live: int = 1, faces: int = 1, seed: int = 1) -> str:
+    tags = {"faces": faces, "person": person, "live": live} if faces else {"faces": 0}
+    return base64.b64encode(generate(tags, fmt=fmt, seed=seed)).decode()
+
+
+def fixture(name: str) -> str:
+    return base64.b64encode((fixture_images_dir() / name).read_bytes()).decode()
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_photo_of_the_identity_matches(saf, fmt):
+    answer = saf.match(photo_of(ZHANG_SAN, fmt=fmt))
+    assert answer.status == 200
+    assert answer.json == {"Code": 200, "Message": "OK", "RequestId": answer.json["RequestId"]}
+
+
+def test_url_safe_base64_and_a_data_prefix_are_accepted(saf):
+    raw = base64.b64decode(photo_of(ZHANG_SAN))
+    assert saf.match(base64.urlsafe_b64encode(raw).decode()).code == 200
+    assert saf.match("data:image/jpeg;base64," + base64.b64encode(raw).decode()).code == 200
+
+
+def test_a_photo_of_someone_else_is_not_the_same_person(saf):
+    unified = saf.match(photo_of(LI_SI))
+    assert (unified.code, unified.message) == (400, "抱歉，没有认出您(Z1146)")
+    detailed = saf.match(photo_of(LI_SI), key=DETAILED)
+    # match has no table of its own: the document's generic format line, without an operation name.
+    assert (detailed.code, detailed.message) == (500, "接口调用失败，NOT_SAME_PERSON：抱歉，没有认出您(Z1146)（Z1146）")
+
+
+def test_a_fixture_person_bound_to_the_identity_matches_with_any_of_their_photos(saf):
+    models.bind_person(saf.store, LI_SI, "alice")
+    assert saf.match(fixture("alice_1.jpg"), cert=LI_SI).code == 200
+    assert saf.match(fixture("alice_2.png"), cert=LI_SI).code == 200
+    assert saf.match(fixture("bob.jpg"), cert=LI_SI).code == 400
+
+
+def test_a_photo_without_a_face_does_not_match(saf):
+    assert saf.match(fixture("no_face.png")).message == "抱歉，没有认出您(Z1146)"
+
+
+def test_a_photo_of_a_photo_does_not_match(saf):
+    models.bind_person(saf.store, ZHANG_SAN, "dave")
+    assert saf.match(fixture("photo_not_live.jpg")).code == 400
+    assert saf.match(photo_of("dave", live=1)).code == 200
+
+
+@pytest.mark.parametrize("text", ["*****", "bm90IGFuIGltYWdl", "truncated"])
+def test_imgbase64_that_is_no_image_is_400(saf, text):
+    if text == "truncated":
+        text = fixture("truncated.jpg")
+    answer = saf.match(text)
+    assert answer.code == 400 and answer.message.startswith("imgbase64不合法")
+
+
+def test_match_checks_the_identity_first(saf):
+    assert saf.match(photo_of(ZHANG_SAN), cert="330103xxxxxxxxxxxx", key=DETAILED).code == 520
+    assert saf.match(photo_of(ZHANG_SAN), name="").json["Message"] == "name不能为空"
+
+
+def test_failed_matches_count_towards_540(saf):
+    for _ in range(5):
+        assert saf.match(photo_of(LI_SI)).code == 400
+    assert saf.match(photo_of(ZHANG_SAN), key=DETAILED).code == 540
+
+
+def test_a_missing_imgbase64_is_400(saf):
+    answer = saf.call({"method": "match", "name": "张三", "certNumber": ZHANG_SAN})
+    assert (answer.code, answer.message) == (400, "imgbase64不能为空")
