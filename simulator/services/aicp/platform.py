@@ -1,6 +1,6 @@
 """The platform's own face library, shared by the old API (section 2) and the new API (section 3).
 
-Both APIs run on one back end (172.18.199.35:8090), so a person enrolled through one is found
+Both APIs run on one back end (one host and port in the document), so a person enrolled through one is found
 through the other. Groups need no creating: enrolment into a groupId creates it. A person
 record keeps the documented fields, its 19-digit personID, a row id, a faceId, the stored
 photo's path and the key of its face (so recognition can rebuild the embedding).

