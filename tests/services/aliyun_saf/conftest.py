@@ -132,6 +132,30 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+@pytest.fixture(scope="session")
+def saf_contracts():
+    """Loaded once: contracts are read-only, and loading them is most of a simulator's start-up."""
+    from simulator.contracts import load_contracts
+
+    return load_contracts(services=["aliyun-saf"])
+
+
 @pytest.fixture
-def saf(make_client, clock) -> Saf:
-    return Saf(make_client("aliyun-saf", clock=clock), clock)
+def make_saf(saf_contracts):
+    """A fresh simulator of aliyun-saf alone, with a clock the test moves, behind a Flask test client."""
+    from simulator.app import create_app
+    from simulator.config import SimulatorConfig
+    from simulator.pipeline import Simulator
+
+    def make(clock: ManualClock) -> Saf:
+        sim = Simulator(SimulatorConfig(services=["aliyun-saf"], clock=clock), contracts=saf_contracts)
+        client = create_app(simulator=sim).test_client()
+        client.simulator = sim
+        return Saf(client, clock)
+
+    return make
+
+
+@pytest.fixture
+def saf(make_saf, clock) -> Saf:
+    return make_saf(clock)

@@ -38,11 +38,9 @@ def test_init_answers_in_xml_unless_format_is_json(saf):
     assert len(root.findtext("Data/bizId")) == 32 and len(root.findtext("Data/queryId")) == 32
 
 
-def test_the_same_requests_give_the_same_answers_on_a_fresh_simulator(make_client, clock):
-    from .conftest import Saf
-
+def test_the_same_requests_give_the_same_answers_on_a_fresh_simulator(make_saf, clock):
     def run():
-        s = Saf(make_client("aliyun-saf", clock=clock), clock)
+        s = make_saf(clock)
         return [s.init().text, s.init(cert=LI_SI).text]
 
     assert run() == run()
