@@ -83,7 +83,8 @@ class KoalaEnvelope:
             # Only the platform-wide internal error gets here: the engine's own word for it.
             entry = ctx.contract.errors[KOALA_SYSTEM_ERROR]
             message = entry.message
-        elif entry.code == KOALA_MISSING and message == entry.message:
+        elif entry.code == KOALA_MISSING and isinstance(data, dict) and "validation_kind" in data:
+            # The schema found the gap; name the parameter as the engine does.
             message = KOALA_MISSING_TEMPLATE.format(field=_missing_parameter(ctx) or "")
         body = {"error_code": int(entry.code), "error_msg": message, **koala_header(ctx), "result": None}
         return SimResponse.json(entry.http_status, body)
