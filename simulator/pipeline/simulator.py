@@ -16,11 +16,13 @@ from typing import Any
 from simulator.auth import discover_schemes
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract, Deployment, load_contracts
+from simulator.control import Control
 from simulator.core import ServiceError, SimRequest, SimResponse
 from simulator.fake import FakeData, request_seed
 from simulator.pipeline.authenticate import authenticate
 from simulator.pipeline.behave import behave
 from simulator.pipeline.context import Context
+from simulator.pipeline.forced_codes import ForcedCodes
 from simulator.pipeline.journal import Journal
 from simulator.pipeline.match import NoDeployment, NoOperation, Router
 from simulator.pipeline.render import render_error, render_success
@@ -48,12 +50,15 @@ class Simulator:
         self.schemes = discover_schemes()
         self.store = open_store(self.config.store_url)
         self.journal = Journal(self.store)
+        self.control = Control(self)  # faults, rate limits, scenarios, admin API (simulator/control)
+        self.forced_codes = ForcedCodes(self.store)  # "next N calls answer X" (pytest fixtures)
         self.fake = FakeData()
         self.router = Router(self.contracts, self.port_of)
         self._faces: Any = None
         self._images: Any = None
         for name in self.contracts:
             self._seed_state(name)
+        self.control.install_configured()
 
     # -- wiring -----------------------------------------------------------------------------
 
@@ -94,6 +99,13 @@ class Simulator:
             self.service_store(service).clear()
         for name in names:
             self._seed_state(name)
+        self.control.after_reset(service)
+
+    def reseed(self, seed: int) -> None:
+        """Change the seed of all fake data (the pytest marker's ``seed=``), then reset everything."""
+        self.config.seed = seed
+        self._faces = None
+        self.reset()
 
     def _seed_state(self, name: str) -> None:
         seeder = self.services[name].seed_state
@@ -139,12 +151,14 @@ class Simulator:
                                                   "traceback": traceback.format_exc(limit=5)})
             else:
                 response = render_error(ctx, service.envelopes, ServiceError(code))
-        if self.config.validate_responses and ctx.operation is not None and code is None:
+        if self.config.validate_responses and ctx.extra.get("succeeded"):
             _check_response(ctx, response)
+        response = self.control.after_render(ctx, response)  # body and connection faults
         self.journal.record(seq, request, response, service=dep.service, deployment=dep.name,
                             operation=ctx.operation.id if ctx.operation else None, code=code,
                             forced=ctx.extra.get("forced", False), elapsed_ms=_ms(started),
-                            failure=ctx.extra.get("failure"), detail=ctx.extra.get("detail"))
+                            failure=ctx.extra.get("failure"), detail=ctx.extra.get("detail"),
+                            faults=ctx.extra.get("faults"), time=self.config.clock().isoformat())
         return response
 
     def _run(self, ctx: Context, service: ServiceDefinition) -> SimResponse:
@@ -172,19 +186,29 @@ class Simulator:
             raise ServiceError(code, detail=exc.reason) from None
         ctx.operation = match.operation
         ctx.path_params = match.path_params
+        faulted = self.control.after_match(ctx)  # a fault's answer: error code, raw status, broken connection
+        if faulted is not None:
+            return faulted
         self._force_code_if_asked(ctx)
         ctx.identity = authenticate(ctx, self.schemes, self.credentials(ctx.service))
+        self.control.after_auth(ctx)  # per-credential rate limits
         ctx.body = parse_body(request, ctx.operation, ctx.contract)
         validate_request(ctx.operation, ctx.contract, {
             "body": ctx.body, "query": request.query_dict, "headers": request.headers.lower_items(),
             "params": ctx.params, "path_params": ctx.path_params,
         })
-        return render_success(ctx, service.envelopes, behave(ctx, service))
+        response = render_success(ctx, service.envelopes, behave(ctx, service))
+        ctx.extra["succeeded"] = True  # only a rendered success is checked against the success schema
+        return response
 
     def _force_code_if_asked(self, ctx: Context) -> None:
         header = ctx.contract.forced_code_header
         wanted = ctx.request.headers.get(header)
         if wanted is None:
+            budgeted = self.forced_codes.take(ctx.service, ctx.operation.id)
+            if budgeted is not None:
+                ctx.extra["forced"] = True
+                raise ServiceError(budgeted)
             return
         valid = self.forceable_codes(ctx.contract, ctx.operation.id)
         if wanted not in valid:
@@ -218,7 +242,9 @@ class _ApisimRefusal(Exception):
 
 
 def _failure_stage(ctx: Context, err: ServiceError) -> str:
-    """Which stage refused the request: match, forced, auth, validation or behaviour."""
+    """Which stage refused the request: match, forced, auth, validation, behaviour, fault or rate_limit."""
+    if ctx.extra.get("control_stage"):
+        return ctx.extra["control_stage"]
     if ctx.extra.get("forced"):
         return "forced"
     if ctx.operation is None:
