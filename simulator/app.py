@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from simulator.config import SimulatorConfig
+from simulator.control.admin import admin_blueprint
+from simulator.control.transport import TransportFault, wsgi_response
 from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator.pipeline import Simulator
@@ -22,6 +24,7 @@ def create_app(config: SimulatorConfig | None = None, simulator: Simulator | Non
     app = Flask("apisim")
     app.config["APISIM"] = sim
     app.extensions["apisim"] = sim
+    app.register_blueprint(admin_blueprint(sim))  # /__apisim/: journal, reset, state, faults, scenarios
 
     @app.route("/", defaults={"path": ""}, methods=_METHODS)
     @app.route("/<path:path>", methods=_METHODS)
@@ -41,6 +44,8 @@ def create_app(config: SimulatorConfig | None = None, simulator: Simulator | Non
             raw_query=request.query_string.decode("latin-1"),
         )
         result = sim.handle(sim_request)
+        if isinstance(result, TransportFault):  # a reset, hang or cut body happens on the socket itself
+            return wsgi_response(result, request.environ)
         return Response(result.body, status=result.status, headers=result.headers)
 
     return app

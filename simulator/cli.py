@@ -19,12 +19,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help="loopback address to bind (default %(default)s)")
     serve.add_argument("--port-base", type=int, default=DEFAULT_PORT_BASE,
                        help="deployment i of a service listens on PORT_BASE + 10*port_block + i (default %(default)s)")
-    serve.add_argument("--seed", type=int, default=0, help="seed for all fake data (default %(default)s)")
+    serve.add_argument("--seed", type=int, default=None, help="seed for all fake data (default 0)")
     serve.add_argument("--service", action="append", dest="services", metavar="NAME",
                        help="serve only this service (repeatable); default: all")
     serve.add_argument("--credentials", metavar="FILE", help="JSON or TOML: {service: [credential, ...]} added to the demo ones")
     serve.add_argument("--urls-json", metavar="PATH", help="write {service: {deployment: {original, local}, credentials}} once every port accepts")
     serve.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones")
+    serve.add_argument("--config", metavar="FILE", help="TOML: seed, credentials, faults, rate limits, scenarios, "
+                       "state, admin token (see examples/apisim.toml)")
+    serve.add_argument("--fault", action="append", dest="faults", metavar="SPEC",
+                       help="inject a fault, e.g. 'aliyun-saf:*:delay=200ms,p=0.1' (repeatable; docs/failure-testing.md)")
+    serve.add_argument("--admin-token", metavar="TOKEN", help="require this token on /__apisim/ (Authorization: Bearer TOKEN)")
 
     contracts = sub.add_parser("contracts", help="list services, operations and error codes")
     contracts.add_argument("--service", help="only this service")
@@ -75,11 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from simulator.control.config_file import apply_serve_options
     from simulator.server import SimulatorServer
 
     credentials = load_credentials_file(args.credentials) if args.credentials else {}
-    config = SimulatorConfig(seed=args.seed, services=args.services, credentials=credentials, host=args.host,
+    config = SimulatorConfig(seed=args.seed or 0, services=args.services, credentials=credentials, host=args.host,
                              port_base=args.port_base, contracts_dir=args.contracts_dir)
+    config = apply_serve_options(config, args)  # --config FILE, --fault, --admin-token (simulator/control)
     server = SimulatorServer(config).start()
     print(format_url_table(server.urls()), flush=True)
     if args.urls_json:

@@ -33,6 +33,8 @@ class SimulatorConfig:
     port_base: int = DEFAULT_PORT_BASE
     validate_responses: bool = False  # check every answer against its own schema (slower; tests and verify)
     journal_limit: int = 10_000
+    # Faults, rate limits, scenarios, state seeds and admin_token (simulator/control; --config FILE).
+    control: dict[str, Any] = field(default_factory=dict)
 
 
 def load_credentials_file(path: str | Path) -> dict[str, list[dict[str, Any]]]:

@@ -30,6 +30,11 @@ class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
 
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        # The client left, or a fault reset or dropped the connection (simulator.control.transport):
+        # there is no next request to wait for on it.
+        self.close_connection = True
+
 
 class SimulatorServer:
     def __init__(self, config: SimulatorConfig | None = None, *, simulator: Simulator | None = None):

@@ -23,7 +23,8 @@ class Journal:
     def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
                deployment: str | None, operation: str | None, code: str | None, forced: bool,
                elapsed_ms: float, note: str | None = None, failure: str | None = None,
-               detail: str | None = None) -> dict[str, Any]:
+               detail: str | None = None, faults: list[dict[str, Any]] | None = None,
+               time: str | None = None) -> dict[str, Any]:
         """``failure`` names the stage that refused the request (match, forced, auth, validation,
         behaviour) and ``detail`` says why: strict mode and coverage read them."""
         entry = {
@@ -37,7 +38,8 @@ class Journal:
             "host": request.host,
             "status": response.status,
             "code": code,
-            "outcome": "success" if code is None and response.status < 400 else "error",
+            # status 0: no HTTP answer at all (a connection fault)
+            "outcome": "success" if code is None and 0 < response.status < 400 else "error",
             "forced": forced,
             "failure": failure,
             "detail": detail,
@@ -45,6 +47,10 @@ class Journal:
             "request_body": _snippet(request.body),
             "response_body": _snippet(response.body),
         }
+        if faults:
+            entry["faults"] = faults  # the control plane's faults that fired
+        if time:
+            entry["time"] = time  # the simulator clock's
         if note:
             entry["note"] = note
         self._store.append(JOURNAL_NS, entry)

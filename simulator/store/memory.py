@@ -54,6 +54,11 @@ class MemoryStore:
         with self._lock:
             return copy.deepcopy(self._lists.get(ns, []))
 
+    def namespaces(self, prefix: str = "") -> list[str]:
+        with self._lock:
+            return sorted({ns for table in (self._maps, self._lists) for ns, v in table.items()
+                           if ns.startswith(prefix) and v})
+
     def clear(self, prefix: str | None = None) -> None:
         with self._lock:
             if prefix is None:

@@ -1,0 +1,68 @@
+"""``apisim serve --config FILE``: one TOML file for a whole test set-up (see examples/apisim.toml).
+
+Top-level keys: ``seed``, ``admin_token``, ``[credentials]`` (service -> list of credentials, as
+``--credentials`` takes them), ``[[faults]]`` (JSON form, or ``spec = "svc:op:action,..."``),
+``[[rate_limits]]``, ``[[scenarios]]`` and ``[state.<service>]`` (records to seed, as
+``POST /__apisim/state/<service>`` takes them). Command-line options win over the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from simulator.config import SimulatorConfig
+
+KEYS = ("seed", "admin_token", "credentials", "faults", "rate_limits", "scenarios", "state")
+
+
+def load_config_file(path: str | Path) -> dict[str, Any]:
+    """The file's settings, checked for shape (the contracts check the content at start)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read it ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not TOML ({exc})") from None
+    unknown = set(raw) - set(KEYS)
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {', '.join(sorted(unknown))}; the file takes {', '.join(KEYS)}")
+    if "seed" in raw and not isinstance(raw["seed"], int):
+        raise ValueError(f"{path}: seed must be an integer")
+    if "admin_token" in raw and not (isinstance(raw["admin_token"], str) and raw["admin_token"]):
+        raise ValueError(f"{path}: admin_token must be a non-empty string")
+    credentials = raw.get("credentials", {})
+    if not isinstance(credentials, dict) or not all(
+            isinstance(v, list) and all(isinstance(c, dict) for c in v) for v in credentials.values()):
+        raise ValueError(f"{path}: [credentials] maps a service to a list of credential tables")
+    for key in ("faults", "rate_limits", "scenarios"):
+        if not isinstance(raw.get(key, []), list):
+            raise ValueError(f"{path}: {key} is an array of tables ([[{key}]])")
+    if not isinstance(raw.get("state", {}), dict):
+        raise ValueError(f"{path}: [state.<service>] tables hold the records to seed")
+    faults = [entry["spec"] if isinstance(entry, dict) and set(entry) == {"spec"} else entry
+              for entry in raw.get("faults", [])]
+    return {**raw, "faults": faults}
+
+
+def apply_serve_options(config: SimulatorConfig, args: argparse.Namespace) -> SimulatorConfig:
+    """``--config FILE``, ``--fault SPEC`` and ``--admin-token`` folded into the simulator's configuration."""
+    settings = load_config_file(args.config) if getattr(args, "config", None) else {}
+    control = {key: settings[key] for key in ("faults", "rate_limits", "scenarios", "state", "admin_token")
+               if key in settings}
+    control["faults"] = [*control.get("faults", []), *(getattr(args, "faults", None) or [])]
+    if getattr(args, "admin_token", None):
+        control["admin_token"] = args.admin_token
+    credentials = {service: [*creds] for service, creds in settings.get("credentials", {}).items()}
+    for service, creds in config.credentials.items():
+        credentials.setdefault(service, []).extend(creds)
+    seed = config.seed if getattr(args, "seed", None) is not None else settings.get("seed", config.seed or 0)
+    return dataclasses.replace(config, seed=seed or 0, credentials=credentials, control=control)
