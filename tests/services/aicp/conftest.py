@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import base64
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from simulator.app import create_app
+from simulator.config import SimulatorConfig
+from simulator.contracts import load_contracts
+from simulator.pipeline import Simulator
 from simulator.services.aicp import availability
 
 ADMIN_TOKEN = "YXBpc2ltLWFkbWluLXRvaw=="  # the contract's demo admin credential
@@ -73,6 +78,17 @@ class Aicp:
         availability.set_engine_down(self.store, down)
 
 
+@functools.lru_cache(maxsize=1)
+def _contracts() -> dict[str, Any]:
+    """Contracts are read-only once loaded: every test's simulator shares them (loading is the slow part)."""
+    return load_contracts(services=["aicp"])
+
+
 @pytest.fixture
-def aicp(make_client) -> Aicp:
-    return Aicp(make_client("aicp", validate_responses=True))
+def aicp(fixed_now) -> Aicp:
+    """A fresh simulator (fixed clock, answers checked against their own schemas) and a client for it."""
+    sim = Simulator(SimulatorConfig(services=["aicp"], clock=lambda: fixed_now, validate_responses=True),
+                    contracts=_contracts())
+    client = create_app(simulator=sim).test_client()
+    client.simulator = sim
+    return Aicp(client)
