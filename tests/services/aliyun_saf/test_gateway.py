@@ -195,3 +195,8 @@ def test_an_acs3_replayed_nonce_is_refused(saf):
     assert acs3_post(saf, json.dumps(INIT), nonce="again").status_code == 200
     response = acs3_post(saf, json.dumps(INIT), nonce="again")
     assert response.status_code == 400 and response.json["Code"] == "SignatureNonceUsed"
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT"])
+def test_another_http_method_is_unsupported_http_method(saf, method):
+    assert_gateway_error(saf.call(INIT, method=method), 403, "UnsupportedHTTPMethod", "This http method not supported.")
