@@ -424,7 +424,7 @@ class Faults:
         return {**fault, "calls": {
             "seen": int(self._store.get(COUNTS_NS, f"{fault_id}:seen", 0)),
             "fired": int(self._store.get(COUNTS_NS, f"{fault_id}:fired", 0)),
-        }}
+        }, "spent": exhausted(fault, self._store, self._sim.config.clock())}
 
     def list(self, service: str | None = None) -> list[dict[str, Any]]:
         """Every fault in the order they were added (the order they are tried in)."""
