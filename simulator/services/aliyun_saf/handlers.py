@@ -1,9 +1,11 @@
 """Behaviour of each face_verify method (the function name is the contract's operation id).
 
 init/initH5 open a verification; query/queryH5 poll it: 300 until it ends,
-then 200 (passed) or the code it ended with. How it ends comes from the
-``X-Apisim-Outcome`` header (on init or on a query), a scenario set for the
-identity (:func:`models.set_scenario`), or by default it passes once
+then 200 (passed) or the code it ended with. How it ends comes from, in
+order: the ``X-Apisim-Outcome`` header (on init or on a query), the control
+plane's ``verification`` scenario for the identity (``POST /__apisim/scenarios``,
+one state per poll), a scenario stored for the identity
+(:func:`models.set_scenario`), or by default it passes once
 ``x-behaviour.complete_after_seconds`` of simulator clock have gone by.
 match compares a photo with the identity's face in the face model.
 """
@@ -125,6 +127,9 @@ def _ending(ctx: Context, record: dict[str, Any]) -> str | None:
         return record["outcome"]
     outcome = record.get("outcome")
     if outcome is None:
+        # The control plane's "verification" scenario moves one state per poll (pending, pending, Z1146...).
+        outcome = _control_scenario_state(ctx, record["certNumber"])
+    if outcome is None:
         scenario = models.scenario_for(ctx.store, record["certNumber"])
         outcome = scenario if scenario is not None and _is_outcome(ctx, scenario) else None
     now = ctx.clock()
@@ -134,6 +139,13 @@ def _ending(ctx: Context, record: dict[str, Any]) -> str | None:
         return None
     models.end_verification(ctx.store, record, outcome, now)
     return outcome
+
+
+def _control_scenario_state(ctx: Context, cert_number: str) -> str | None:
+    control = getattr(ctx.sim, "control", None)
+    if control is None:
+        return None
+    return control.scenario(ctx, "verification", cert_number)
 
 
 def _face_jpeg_urlsafe_base64(person: str, biz_id: str) -> str:

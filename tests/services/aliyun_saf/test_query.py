@@ -165,3 +165,30 @@ def test_a_query_without_its_ids_is_z8301_detailed_and_400_unified(saf, missing)
 
 def test_query_h5_without_zim_id_is_400(saf):
     assert saf.call({"method": "queryH5", "bizId": "x"}).message == "zimId不能为空"
+
+
+# --- the control plane (admin API) ----------------------------------------------------------------
+
+def test_the_admin_verification_scenario_goes_one_state_per_poll(saf):
+    response = saf.client.post("/__apisim/scenarios", json={"service": "aliyun-saf", "scenario": "verification",
+                                                           "key": LI_SI, "states": ["pending", "pending", "Z1146"]})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    data = saf.started(cert=LI_SI)
+    assert [saf.query(data).code for _ in range(4)] == [300, 300, 400, 400]
+    other = saf.started(cert=ZHANG_SAN)
+    assert saf.query(other).code == 300  # the scenario is LI_SI's only
+
+
+def test_an_admin_scenario_for_every_identity_applies_to_all(saf):
+    saf.client.post("/__apisim/scenarios", json={"service": "aliyun-saf", "scenario": "verification", "key": "*",
+                                                "states": ["passed"]})
+    assert saf.query(saf.started(cert=LI_SI)).code == 200
+    assert saf.query(saf.started(cert=ZHANG_SAN)).code == 200
+
+
+def test_an_admin_rate_limit_answers_the_documents_402(saf):
+    response = saf.client.post("/__apisim/rate-limits", json={"service": "aliyun-saf", "credential": "YourAccessKeyID",
+                                                              "operation": "*", "limit": 1, "per_seconds": 1})
+    assert response.status_code in (200, 201), response.get_data(as_text=True)
+    assert saf.init().code == 200
+    assert (saf.init().code, saf.init().message) == (402, "日QPS超过已购规格，限流。")
