@@ -12,7 +12,10 @@ class Store(Protocol):
     def items(self, ns: str) -> list[tuple[str, Any]]: ...
     def add_if_absent(self, ns: str, key: str, value: Any) -> bool: ...
     def incr(self, ns: str, key: str, amount: int = 1) -> int: ...
-    def append(self, ns: str, value: Any) -> int: ...
+    def append(self, ns: str, value: Any, keep: int | None = None) -> int:
+        """Add to the end of a list; its position (1, 2, ...). ``keep``: only the newest ``keep`` stay."""
+        ...
+
     def values(self, ns: str) -> list[Any]: ...
     def clear(self, prefix: str | None = None) -> None: ...
     def namespaces(self, prefix: str = "") -> list[str]: ...  # non-empty ones (the admin API's state view)
@@ -43,8 +46,10 @@ class ServiceStore:
     def incr(self, ns: str, key: str, amount: int = 1) -> int:
         return self._store.incr(self._prefix + ns, key, amount)
 
-    def append(self, ns: str, value: Any) -> int:
-        return self._store.append(self._prefix + ns, value)
+    def append(self, ns: str, value: Any, keep: int | None = None) -> int:
+        if keep is None:  # stores written before ``keep`` existed still plug in
+            return self._store.append(self._prefix + ns, value)
+        return self._store.append(self._prefix + ns, value, keep)
 
     def values(self, ns: str) -> list[Any]:
         return self._store.values(self._prefix + ns)
