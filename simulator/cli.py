@@ -30,6 +30,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fault", action="append", dest="faults", metavar="SPEC",
                        help="inject a fault, e.g. 'aliyun-saf:*:delay=200ms,p=0.1' (repeatable; docs/failure-testing.md)")
     serve.add_argument("--admin-token", metavar="TOKEN", help="require this token on /__apisim/ (Authorization: Bearer TOKEN)")
+    serve.add_argument("--server", choices=("granian", "gunicorn", "dev"), default="granian",
+                       help="granian (default): pre-fork workers; gunicorn; dev: one process, werkzeug (docs/performance.md)")
+    serve.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="worker processes (default: the number of cores; dev: 1)")
+    serve.add_argument("--store", metavar="URL", dest="store_url",
+                       help="memory:// (one worker), sqlite:///path.db (default with several workers: a fresh temporary "
+                            "file) or redis://host:port/db")
 
     contracts = sub.add_parser("contracts", help="list services, operations and error codes")
     contracts.add_argument("--service", help="only this service")
@@ -87,6 +94,8 @@ def serve(args: argparse.Namespace) -> int:
     config = SimulatorConfig(seed=args.seed or 0, services=args.services, credentials=credentials, host=args.host,
                              port_base=args.port_base, contracts_dir=args.contracts_dir)
     config = apply_serve_options(config, args)  # --config FILE, --fault, --admin-token (simulator/control)
+    if args.server != "dev" or args.store_url:  # production serving: simulator/serving.py
+        return serve_workers(config, args)
     server = SimulatorServer(config).start()
     print(format_url_table(server.urls()), flush=True)
     if args.urls_json:
@@ -104,6 +113,31 @@ def serve(args: argparse.Namespace) -> int:
     server.stop()
     print("apisim stopped.", flush=True)
     return 0
+
+
+def serve_workers(config: SimulatorConfig, args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from simulator.serving import serve as serve_production
+    from simulator.server import SimulatorServer
+
+    config = dataclasses.replace(config, store_url=args.store_url or config.store_url)
+
+    def ready(simulator) -> None:
+        urls = SimulatorServer(simulator.config, simulator=simulator).urls()
+        print(format_url_table(urls), flush=True)
+        if args.urls_json:
+            import json
+            from pathlib import Path
+
+            Path(args.urls_json).write_text(json.dumps(urls, ensure_ascii=False, indent=2) + "\n", "utf-8")
+            print(f"wrote {args.urls_json}", flush=True)
+        print(f"apisim is serving ({args.server}); press Ctrl-C to stop.", flush=True)
+
+    code = serve_production(config, server=args.server, workers=1 if args.server == "dev" else args.workers,
+                            on_ready=ready)
+    print("apisim stopped.", flush=True)
+    return code
 
 
 def format_url_table(urls: dict) -> str:

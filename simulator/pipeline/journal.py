@@ -17,8 +17,9 @@ def _snippet(data: bytes) -> str:
 
 
 class Journal:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, limit: int | None = None):
         self._store = store
+        self._limit = limit  # only the newest ``limit`` entries are kept (a load test must not fill the disk)
 
     def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
                deployment: str | None, operation: str | None, code: str | None, forced: bool,
@@ -53,7 +54,10 @@ class Journal:
             entry["time"] = time  # the simulator clock's
         if note:
             entry["note"] = note
-        self._store.append(JOURNAL_NS, entry)
+        if self._limit:
+            self._store.append(JOURNAL_NS, entry, keep=self._limit)
+        else:
+            self._store.append(JOURNAL_NS, entry)
         return entry
 
     def entries(self, service: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:

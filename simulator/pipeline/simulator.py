@@ -32,6 +32,7 @@ from simulator.store import ServiceStore, open_store
 
 log = logging.getLogger("apisim")
 SEQ_NS = "apisim:counters"
+SEEDED_NS = "apisim:seeded"  # services whose demo state a shared store already holds
 
 
 class Simulator:
@@ -49,15 +50,16 @@ class Simulator:
                 raise LookupError(f"{name}: handlers for undocumented operations: {', '.join(sorted(unknown))}")
         self.schemes = discover_schemes()
         self.store = open_store(self.config.store_url)
-        self.journal = Journal(self.store)
+        self.journal = Journal(self.store, limit=self.config.journal_limit)
         self.control = Control(self)  # faults, rate limits, scenarios, admin API (simulator/control)
         self.forced_codes = ForcedCodes(self.store)  # "next N calls answer X" (pytest fixtures)
         self.fake = FakeData()
         self.router = Router(self.contracts, self.port_of)
         self._faces: Any = None
         self._images: Any = None
-        for name in self.contracts:
-            self._seed_state(name)
+        for name in self.contracts:  # a shared store (SQLite, Redis) is seeded once, by whoever opens it first
+            if self.store.add_if_absent(SEEDED_NS, name, True):
+                self._seed_state(name)
         self.control.install_configured()
 
     # -- wiring -----------------------------------------------------------------------------
@@ -108,6 +110,7 @@ class Simulator:
         self.reset()
 
     def _seed_state(self, name: str) -> None:
+        self.store.put(SEEDED_NS, name, True)
         seeder = self.services[name].seed_state
         if seeder is not None:
             seeder(self.service_store(name), self)
