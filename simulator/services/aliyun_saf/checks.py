@@ -26,7 +26,7 @@ def require_identity(params: dict[str, Any], *, empty_code: str) -> tuple[str, s
             raise ServiceError(empty_code, None if empty_code == "init.400" else reason,
                                data={"unified_message": reason})
     name, cert_number = params["name"].strip(), params["certNumber"].strip()
-    if not resident_id_valid(cert_number):
+    if not (cert_number.isascii() and resident_id_valid(cert_number)):  # "１２３" full-width digits are no ID
         raise ServiceError("520")
     return name, cert_number.upper()
 

@@ -158,3 +158,8 @@ def test_a_wrong_service_is_404(saf):
 def test_a_missing_service_is_404(saf):
     answer = saf.call({"method": "init", "name": "张三", "certNumber": ZHANG_SAN, "metainfo": METAINFO}, omit=("Service",))
     assert (answer.code, answer.message) == (404, "参数Service不合法。")
+
+
+def test_full_width_digits_are_no_resident_id(saf):
+    full_width = ZHANG_SAN.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    assert saf.init(cert=full_width, key=DETAILED).code == 520
