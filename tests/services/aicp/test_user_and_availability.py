@@ -102,3 +102,14 @@ def test_register_and_availability_share_a_host_told_apart_by_path(aicp):
     assert getall["data"]["total"] == 3
     login_response = aicp.client.post("/user/facelogin.json", json={"image": image("bob.jpg")}, headers={"Host": host})
     assert login_response.get_json()["message"] == "人脸识别未通过"
+
+
+def test_the_control_planes_engine_scenario_takes_one_state_per_engine_call(aicp):
+    aicp.add_base()
+    aicp.sim.control.scenarios.set("aicp", "engine", ["down", "up"])
+    queued_person = aicp.enrol_micro("alice_1.jpg")  # first engine call: down, queued
+    enrolled_person = aicp.enrol_micro("bob.jpg")  # second: up, enrolled at once
+    recognised = aicp.micro("/aicp/face/recognition", {"groupId": "200000", "image": image("alice_2.png")}).get_json()
+    assert recognised["data"]["records"] == []
+    bob = aicp.micro("/aicp/face/recognition", {"groupId": "200000", "image": image("bob.jpg")}).get_json()
+    assert [r["personNo"] for r in bob["data"]["records"]] == [enrolled_person] and queued_person != enrolled_person
