@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from tests.services.cdc_python.conftest import CONTRACT
+from simulator.app import create_app
+from simulator.config import SimulatorConfig
+from simulator.pipeline import Simulator
+from tests.services.cdc_python.conftest import CONTRACT, CdcClient
 
 FORCEABLE = [pytest.param(op_id, code, id=f"{op_id}:{code}")
              for op_id, op in CONTRACT.operations.items() for code in op.errors]
 
 
+@pytest.fixture(scope="module")
+def shared_cdc():
+    """One simulator for the module: a forced code answers before any state is read or written."""
+    sim = Simulator(SimulatorConfig(services=["cdc-python"], validate_responses=True))
+    client = create_app(simulator=sim).test_client()
+    client.simulator = sim
+    return CdcClient(client)
+
+
 @pytest.mark.parametrize("op_id,code", FORCEABLE)
-def test_every_listed_status_can_be_forced(cdc, op_id, code):
+def test_every_listed_status_can_be_forced(shared_cdc, op_id, code):
+    cdc = shared_cdc
     answer = cdc.op(op_id, {}, user="guosai", id=77, headers={"X-Apisim-Code": code})
     entry = CONTRACT.raw["errors"][code]
     assert answer.http_status == 200
