@@ -1,0 +1,157 @@
+"""The store interface behaves the same in memory, in SQLite and in Redis."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.store import ServiceStore, open_store
+from simulator.store.sqlite import SQLiteStore
+
+
+def test_get_answers_the_default_for_a_missing_key(store):
+    assert store.get("ns", "absent") is None
+    assert store.get("ns", "absent", {"d": 1}) == {"d": 1}
+
+
+def test_put_then_get_round_trips_json_values(store):
+    value = {"name": "王凌超", "n": 3, "ok": True, "none": None, "nested": {"list": [1, 2.5, "三"]}}
+    store.put("ns", "k", value)
+    assert store.get("ns", "k") == value
+
+
+def test_values_are_copies_so_callers_never_share_state(store):
+    record = {"faces": [1]}
+    store.put("ns", "k", record)
+    record["faces"].append(2)
+    fetched = store.get("ns", "k")
+    fetched["faces"].append(3)
+    assert store.get("ns", "k") == {"faces": [1]}
+
+
+def test_tuples_come_back_as_lists_as_json_would_give_them(store):
+    store.put("ns", "k", {"point": (1, 2)})
+    assert store.get("ns", "k") == {"point": [1, 2]}
+
+
+def test_items_keep_first_insertion_order_even_after_an_update(store):
+    for key in ("b", "a", "c"):
+        store.put("ns", key, key.upper())
+    store.put("ns", "b", "updated")
+    assert store.items("ns") == [("b", "updated"), ("a", "A"), ("c", "C")]
+
+
+def test_a_deleted_key_comes_back_at_the_end(store):
+    for key in ("a", "b"):
+        store.put("ns", key, 1)
+    assert store.delete("ns", "a") is True
+    store.put("ns", "a", 2)
+    assert [k for k, _ in store.items("ns")] == ["b", "a"]
+
+
+def test_delete_says_whether_there_was_something_to_delete(store):
+    store.put("ns", "k", 1)
+    assert store.delete("ns", "k") is True
+    assert store.delete("ns", "k") is False
+    assert store.get("ns", "k") is None
+
+
+def test_add_if_absent_adds_only_the_first_time(store):
+    assert store.add_if_absent("nonces", "n1", {"first": True}) is True
+    assert store.add_if_absent("nonces", "n1", {"first": False}) is False
+    assert store.get("nonces", "n1") == {"first": True}
+
+
+def test_incr_starts_from_zero_and_returns_the_new_value(store):
+    assert store.incr("counters", "seq") == 1
+    assert store.incr("counters", "seq") == 2
+    assert store.incr("counters", "seq", 10) == 12
+    assert store.incr("counters", "seq", -2) == 10
+    assert store.get("counters", "seq") == 10
+
+
+def test_incr_continues_from_a_value_put_as_an_integer(store):
+    store.put("counters", "n", 41)
+    assert store.incr("counters", "n") == 42
+
+
+def test_append_answers_positions_and_values_keep_order(store):
+    assert [store.append("log", {"i": i}) for i in range(3)] == [1, 2, 3]
+    assert store.values("log") == [{"i": 0}, {"i": 1}, {"i": 2}]
+    assert store.values("empty") == []
+
+
+def test_append_with_keep_drops_the_oldest_but_positions_keep_counting(store):
+    positions = [store.append("log", i, keep=3) for i in range(5)]
+    assert positions == [1, 2, 3, 4, 5]
+    assert store.values("log") == [2, 3, 4]
+
+
+def test_maps_and_lists_of_the_same_namespace_are_separate(store):
+    store.put("ns", "k", 1)
+    store.append("ns", 2)
+    assert store.items("ns") == [("k", 1)]
+    assert store.values("ns") == [2]
+
+
+def test_clear_with_a_prefix_forgets_only_those_namespaces(store):
+    store.put("svc-a:users", "u", 1)
+    store.append("svc-a:log", 1)
+    store.put("svc-b:users", "u", 2)
+    store.clear("svc-a:")
+    assert store.items("svc-a:users") == [] and store.values("svc-a:log") == []
+    assert store.get("svc-b:users", "u") == 2
+
+
+def test_clear_without_a_prefix_forgets_everything(store):
+    store.put("a", "k", 1)
+    store.append("b", 1)
+    store.clear()
+    assert store.items("a") == [] and store.values("b") == []
+    assert store.append("b", 1) == 1
+
+
+def test_namespaces_lists_the_non_empty_ones_under_a_prefix(store):
+    store.put("svc:users", "u", 1)
+    store.append("svc:log", 1)
+    store.put("other:x", "k", 1)
+    store.put("svc:gone", "k", 1)
+    store.delete("svc:gone", "k")
+    assert store.namespaces("svc:") == ["svc:log", "svc:users"]
+
+
+def test_namespaces_and_keys_with_glob_characters_are_literal(store):
+    store.put("a*[b]?", "k*", 1)
+    store.put("aXbY", "k", 2)
+    store.clear("a*[")
+    assert store.get("a*[b]?", "k*") is None
+    assert store.get("aXbY", "k") == 2
+
+
+def test_service_store_prefixes_every_namespace_with_the_service(store):
+    view = ServiceStore(store, "huawei-ocr")
+    view.put("iam:tokens", "t", {"user": "u"})
+    view.append("calls", 1, keep=5)
+    assert store.get("huawei-ocr:iam:tokens", "t") == {"user": "u"}
+    assert store.values("huawei-ocr:calls") == [1]
+    view.clear()
+    assert store.namespaces("huawei-ocr:") == []
+
+
+def test_a_second_handle_on_a_shared_store_sees_the_same_state(shared_store_url):
+    first, second = open_store(shared_store_url), open_store(shared_store_url)
+    first.put("ns", "k", {"v": 1})
+    assert second.get("ns", "k") == {"v": 1}
+    assert second.incr("c", "n") == 1 and first.incr("c", "n") == 2
+    first.clear()
+
+
+def test_sqlite_store_runs_in_wal_mode(tmp_path):
+    store = SQLiteStore(tmp_path / "state.db")
+    (mode,) = store._db.execute("PRAGMA journal_mode").fetchone()
+    assert mode == "wal"
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "postgres://x", "file:///tmp/x"])
+def test_unknown_or_incomplete_store_urls_are_refused(url):
+    with pytest.raises(ValueError):
+        open_store(url)
