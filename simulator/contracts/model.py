@@ -54,6 +54,7 @@ class Operation:
         self.raw = raw
         self.summary: str = raw["summary"]
         self.method: str = raw["method"]
+        self.methods: tuple[str, ...] = (self.method, *raw.get("also_methods", ()))
         self.path: str = raw["path"]
         self.deployments: list[str] = raw.get("deployments") or [d.name for d in contract.deployments]
         self.match: dict[str, Any] = raw.get("match", {})

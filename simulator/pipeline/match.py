@@ -68,9 +68,9 @@ class Router:
                 by_path.append((op, m.groupdict()))
         if not by_path:
             raise NoOperation(f"no operation at {request.method} {request.path}", closest=self._closest(request, dep))
-        by_method = [(op, params) for op, params in by_path if op.method == request.method]
+        by_method = [(op, params) for op, params in by_path if request.method in op.methods]
         if not by_method:
-            allowed = sorted({op.method for op, _ in by_path})
+            allowed = sorted({m for op, _ in by_path for m in op.methods})
             raise NoOperation(f"{request.method} is not allowed on {request.path} (allowed: {', '.join(allowed)})",
                               closest=by_path[0][0])
         if len(by_method) == 1 and not by_method[0][0].match:

@@ -16,7 +16,7 @@ FORMATS = ("JSON", "XML")
 def protocol_problem(ctx: Context) -> tuple[str, str | None] | None:
     """``(catalogue code, message or None for the catalogue's)`` for the first wrong protocol parameter."""
     settings = ctx.contract.raw.get("x-behaviour", {})
-    if ctx.request.method != settings.get("http_method", "POST"):
+    if ctx.request.method not in settings.get("http_methods", ("POST",)):
         return "UnsupportedHTTPMethod", None
     params = ctx.params if isinstance(ctx.params, dict) else {}
     fmt = params.get("Format")

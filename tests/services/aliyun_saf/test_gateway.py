@@ -197,6 +197,6 @@ def test_an_acs3_replayed_nonce_is_refused(saf):
     assert response.status_code == 400 and response.json["Code"] == "SignatureNonceUsed"
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT"])
-def test_another_http_method_is_unsupported_http_method(saf, method):
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_a_method_other_than_post_or_get_is_unsupported_http_method(saf, method):
     assert_gateway_error(saf.call(INIT, method=method), 403, "UnsupportedHTTPMethod", "This http method not supported.")

@@ -66,10 +66,11 @@ def client(server, key=DEMO) -> AcsClient:
     return AcsClient(key[0], key[1], "cn-shanghai", port=port_of(server), auto_retry=False)
 
 
-def common_request(service_parameters: dict, *, in_body: bool = False) -> CommonRequest:
+def common_request(service_parameters: dict, *, in_body: bool = False, method: str | None = "POST") -> CommonRequest:
     """The document's Java sample, in Python: CommonRequest, POST, 2017-03-31, ExecuteRequest, face_verify."""
     request = CommonRequest()
-    request.set_method("POST")
+    if method is not None:  # None keeps the SDK's own default (GET)
+        request.set_method(method)
     request.set_domain("127.0.0.1")
     request.set_protocol_type("http")  # loopback serves plain HTTP
     request.set_version("2017-03-31")
@@ -93,6 +94,11 @@ def init_parameters(cert: str = ZHANG_SAN) -> dict:
 
 def photo_of(person: str) -> str:
     return base64.b64encode(generate({"faces": 1, "person": person}, fmt="JPEG", seed=3)).decode()
+
+
+def test_common_request_with_the_sdks_default_method_is_served(server, clock):
+    started = run(server, common_request(init_parameters(), method=None))
+    assert started["Code"] == 200 and started["Data"]["bizId"]
 
 
 def test_common_request_runs_init_then_query_until_done_then_match(server, clock):
