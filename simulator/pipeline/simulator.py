@@ -22,7 +22,6 @@ from simulator.fake import FakeData, request_seed
 from simulator.pipeline.authenticate import authenticate
 from simulator.pipeline.behave import behave
 from simulator.pipeline.context import Context
-from simulator.pipeline.forced_codes import ForcedCodes
 from simulator.pipeline.journal import Journal
 from simulator.pipeline.match import NoDeployment, NoOperation, Router
 from simulator.pipeline.render import render_error, render_success
@@ -52,7 +51,6 @@ class Simulator:
         self.store = open_store(self.config.store_url)
         self.journal = Journal(self.store, limit=self.config.journal_limit)
         self.control = Control(self)  # faults, rate limits, scenarios, admin API (simulator/control)
-        self.forced_codes = ForcedCodes(self.store)  # "next N calls answer X" (pytest fixtures)
         self.fake = FakeData()
         self.router = Router(self.contracts, self.port_of)
         self._faces: Any = None
@@ -208,10 +206,6 @@ class Simulator:
         header = ctx.contract.forced_code_header
         wanted = ctx.request.headers.get(header)
         if wanted is None:
-            budgeted = self.forced_codes.take(ctx.service, ctx.operation.id)
-            if budgeted is not None:
-                ctx.extra["forced"] = True
-                raise ServiceError(budgeted)
             return
         valid = self.forceable_codes(ctx.contract, ctx.operation.id)
         if wanted not in valid:
