@@ -1,22 +1,18 @@
-"""The Tea-based SDK core (alibabacloud-tea-openapi) signs ACS3-HMAC-SHA256 by default; it must work too.
-
-Not a declared test dependency: skipped where it is not installed.
-"""
+"""The Tea-based SDK core (alibabacloud-tea-openapi) signs ACS3-HMAC-SHA256 by default; it must work too."""
 
 from __future__ import annotations
 
 import json
 
+import alibabacloud_tea_openapi.client as tea
+import alibabacloud_tea_openapi.models as open_api_models
+import alibabacloud_tea_util.models as util_models
 import pytest
 
 from simulator.config import SimulatorConfig
 from simulator.server import SimulatorServer, free_port_base
 
 from .conftest import DEMO, METAINFO, ZHANG_SAN
-
-tea = pytest.importorskip("alibabacloud_tea_openapi.client")
-open_api_models = pytest.importorskip("alibabacloud_tea_openapi.models")
-util_models = pytest.importorskip("alibabacloud_tea_util.models")
 
 INIT = json.dumps({"method": "init", "name": "张三", "certNumber": ZHANG_SAN, "metainfo": METAINFO}, ensure_ascii=False)
 
