@@ -1,5 +1,170 @@
-"""The apisim pytest plugin (registered through the ``pytest11`` entry point)."""
+"""The apisim pytest plugin (registered through the ``pytest11`` entry point).
+
+Fixtures:
+
+- ``apisim``: the session's simulator listening on free loopback ports; reset before each test.
+- ``apisim_respx``: the same simulator with every httpx request routed into it in-process
+  (the vendors' real URLs work; no socket is opened). A request no documented operation
+  serves fails the test, unless the test is marked ``strict=False``.
+- ``apisim_session``: the session-scoped :class:`~simulator.testing.ApisimServer` itself, not reset.
+
+Marker ``@pytest.mark.apisim(service=..., seed=..., error={"operation": code}, strict=...)``;
+options ``--apisim-seed``, ``--apisim-strict``, ``--apisim-allow-network``, ``--apisim-real-clock``.
+The offline guard is on for the whole run unless ``--apisim-allow-network`` is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import pytest
+
+from simulator.testing.clock import FixedClock
+from simulator.testing.explain import is_unmatched, report
+from simulator.testing.guard import OfflineGuard
+from simulator.testing.live import ApisimServer
+
+MARKER_ARGS = ("service", "seed", "error", "strict")
+MARKER_HELP = ("apisim(service=None, seed=None, error=None, strict=None): configure the apisim fixtures for one "
+               "test: default service, fake-data seed, {operation: code or (code, times)} errors, strict mode")
+
+_GUARD = pytest.StashKey[OfflineGuard]()
+_STATE = pytest.StashKey["_TestState"]()
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "apisim(service=None, seed=None, error=None): configure the apisim fixtures for one test")
+@dataclass
+class _TestState:
+    server: ApisimServer
+    strict: bool  # fail the test for requests that break the contract
+    marked_lenient: bool  # @pytest.mark.apisim(strict=False): bad requests are what the test is about
+    route: Any = None  # the respx route, when apisim_respx is in use
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("apisim", "apisim: the simulated vendor APIs")
+    group.addoption("--apisim-seed", type=int, default=None,
+                    help="seed of all simulated fake data for the session (default 0, or the apisim_seed ini value)")
+    group.addoption("--apisim-strict", action="store_true", default=None,
+                    help="fail any test whose code sends a request that breaks a contract (consumer contract testing)")
+    group.addoption("--apisim-allow-network", action="store_true", default=False,
+                    help="do not install the offline guard (which refuses every non-loopback connection)")
+    group.addoption("--apisim-real-clock", action="store_true", default=False,
+                    help="the simulator uses the real clock instead of a fixed instant (for clients that cannot "
+                         "be given apisim.now)")
+    parser.addini("apisim_seed", "seed of all simulated fake data (default 0)", default="0")
+    parser.addini("apisim_strict", "strict mode for every test", type="bool", default=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+    if not config.getoption("apisim_allow_network", False):
+        config.stash[_GUARD] = OfflineGuard().install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    guard = config.stash.get(_GUARD, None)
+    if guard is not None:
+        guard.uninstall()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    guard = "on" if config.stash.get(_GUARD, None) is not None else "off (--apisim-allow-network)"
+    return f"apisim: seed {_session_seed(config)}, strict {'on' if _strict_default(config) else 'off'}, offline guard {guard}"
+
+
+def _session_seed(config: pytest.Config) -> int:
+    seed = config.getoption("apisim_seed", None)
+    return int(config.getini("apisim_seed")) if seed is None else seed
+
+
+def _strict_default(config: pytest.Config) -> bool:
+    option = config.getoption("apisim_strict", None)
+    return bool(config.getini("apisim_strict")) if option is None else option
+
+
+# -- fixtures -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def apisim_session(pytestconfig: pytest.Config) -> Iterator[ApisimServer]:
+    """The session's simulator (not started, not reset): use ``apisim`` or ``apisim_respx`` in tests."""
+    if pytestconfig.getoption("apisim_real_clock", False):
+        from simulator.config import utc_now
+
+        clock: Any = utc_now
+    else:
+        clock = FixedClock()
+    server = ApisimServer(seed=_session_seed(pytestconfig), clock=clock)
+    yield server
+    server.stop()
+
+
+def _prepare(request: pytest.FixtureRequest, server: ApisimServer) -> _TestState:
+    """Reset the simulator for this test and apply its marker."""
+    marker = request.node.get_closest_marker("apisim")
+    options = dict(marker.kwargs) if marker else {}
+    if marker and marker.args:
+        raise pytest.UsageError("@pytest.mark.apisim takes keyword arguments only: " + ", ".join(MARKER_ARGS))
+    unknown = set(options) - set(MARKER_ARGS)
+    if unknown:
+        raise pytest.UsageError(f"@pytest.mark.apisim: unknown argument(s) {', '.join(sorted(unknown))}; "
+                                f"use {', '.join(MARKER_ARGS)}")
+    server.reset(seed=options.get("seed"))
+    if options.get("service") is not None:
+        server.default_service = server._contract(options["service"]).service
+    for operation, spec in (options.get("error") or {}).items():
+        code, times = (spec, None) if isinstance(spec, str) else (spec[0], spec[1])
+        server.fail_next(operation, code, times)
+    existing = request.node.stash.get(_STATE, None)
+    marked = options.get("strict")
+    state = existing or _TestState(server=server, marked_lenient=marked is False,
+                                   strict=bool(_strict_default(request.config) if marked is None else marked))
+    request.node.stash[_STATE] = state
+    return state
+
+
+@pytest.fixture
+def apisim(request: pytest.FixtureRequest, apisim_session: ApisimServer) -> ApisimServer:
+    """The simulator on loopback ports (started once per session), reset before this test."""
+    apisim_session.start()
+    _prepare(request, apisim_session)
+    return apisim_session
+
+
+@pytest.fixture
+def apisim_respx(request: pytest.FixtureRequest, apisim_session: ApisimServer) -> Iterator[ApisimServer]:
+    """Every httpx request of this test routed in-process into the simulator (no socket), reset before it."""
+    from simulator.testing.respx_route import apisim_router
+
+    state = _prepare(request, apisim_session)
+    with apisim_router(apisim_session.simulator, fail_unmatched=not state.marked_lenient) as router:
+        state.route = router.apisim
+        yield apisim_session
+
+
+# -- failing tests for what their code sent -------------------------------------------------------
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    guard = item.config.stash.get(_GUARD, None)
+    refused_before = len(guard.refusals) if guard is not None else 0
+    result = yield  # a test that failed on its own keeps its own failure
+    problems: list[str] = []
+    if guard is not None and len(guard.refusals) > refused_before:
+        problems.append("the code under test tried to reach the network:\n  "
+                        + "\n  ".join(guard.refusals[refused_before:]))
+    state = item.stash.get(_STATE, None)
+    if state is not None:
+        sim = state.server.simulator
+        if state.route is not None and state.route.unmatched:
+            problems.append("the code under test sent requests no documented operation serves:\n  "
+                            + "\n  ".join(m.replace("\n", "\n  ") for m in state.route.unmatched))
+        if state.strict:
+            reported_unmatched = state.route is not None
+            found = [e for e in state.server.violations() if not (reported_unmatched and is_unmatched(e))]
+            if found:
+                problems.append(report(sim, found, "apisim strict mode: the code under test sent requests that "
+                                                   "break the contract"))
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
+    return result

@@ -1,0 +1,184 @@
+"""``ApisimServer``: one simulator for a whole test session, reset between tests.
+
+A thin wrapper over :class:`simulator.server.SimulatorServer` (in the manner of
+pytest-httpserver), usable with or without pytest::
+
+    with ApisimServer(seed=1) as apisim:          # starts on free loopback ports
+        url = apisim.base_url("huawei-ocr")
+        apisim.fail_next("huawei-ocr.recognize_quota_invoice", "ModelArts.4204")
+        ...                                       # your client against url
+        assert apisim.calls(operation="recognize_quota_invoice")[0]["code"] == "ModelArts.4204"
+
+The same simulator also serves the in-process respx route (``apisim_router``),
+so journal, forced errors and state are shared by both ways in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from simulator.config import SimulatorConfig
+from simulator.contracts import Contract
+from simulator.pipeline import Simulator
+from simulator.pipeline.match import Router
+from simulator.testing.clock import FixedClock
+from simulator.testing.explain import contract_violations, report
+
+
+class ApisimServer:
+    def __init__(self, *, seed: int = 0, services: list[str] | None = None, clock: Any = None,
+                 config: SimulatorConfig | None = None):
+        """``clock``: a :class:`FixedClock` (the default, reproducible) or any ``() -> datetime``."""
+        if config is not None:
+            self.config, self.clock = config, config.clock
+        else:
+            self.clock = clock if clock is not None else FixedClock()
+            self.config = SimulatorConfig(seed=seed, services=services, clock=self.clock)
+        self.session_seed = self.config.seed
+        self.simulator = Simulator(self.config)
+        self.default_service: str | None = None
+        self._server: Any = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def started(self) -> bool:
+        return self._server is not None
+
+    def start(self) -> "ApisimServer":
+        """Listen on a free block of loopback ports (chosen now, so nothing is bound until needed)."""
+        if self._server is not None:
+            return self
+        from simulator.server import SimulatorServer, free_port_base
+
+        self.config.port_base = free_port_base(self.config.host)
+        # The router maps local ports to deployments: rebuild it for the ports just chosen.
+        self.simulator.router = Router(self.simulator.contracts, self.simulator.port_of)
+        server = SimulatorServer(self.config, simulator=self.simulator).start()
+        server.wait_until_accepting()
+        self._server = server
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> "ApisimServer":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget state, journal and forced errors, re-seed demo state, put the clock back to its start."""
+        wanted = self.session_seed if seed is None else seed
+        if wanted != self.config.seed:
+            self.simulator.reseed(wanted)
+        else:
+            self.simulator.reset()
+        if hasattr(self.clock, "reset"):
+            self.clock.reset()
+        self.default_service = None
+
+    # -- where and who --------------------------------------------------------------------------
+
+    def _contract(self, service: str | None) -> Contract:
+        name = service or self.default_service
+        if name is None:
+            if len(self.simulator.contracts) == 1:
+                name = next(iter(self.simulator.contracts))
+            else:
+                raise ValueError("name the service (or set one with @pytest.mark.apisim(service=...)); "
+                                 f"known: {', '.join(sorted(self.simulator.contracts))}")
+        try:
+            return self.simulator.contracts[name]
+        except KeyError:
+            raise ValueError(f"unknown service {name!r}; known: {', '.join(sorted(self.simulator.contracts))}") from None
+
+    def base_url(self, service: str | None = None, deployment: str | None = None) -> str:
+        """The local URL of a deployment (its first by default): what to configure the client with."""
+        contract = self._contract(service)
+        return self.simulator.local_url(contract.deployment(deployment))
+
+    def original_url(self, service: str | None = None, deployment: str | None = None) -> str:
+        """The vendor's own base URL from the document (reachable only through the respx fixture)."""
+        return self._contract(service).deployment(deployment).base_url
+
+    def credentials(self, service: str | None = None) -> dict[str, Any]:
+        """The service's first demo credential (keys as the document names them)."""
+        contract = self._contract(service)
+        found = self.simulator.credentials(contract.service)
+        if not found:
+            raise LookupError(f"{contract.service} has no credentials")
+        return dict(found[0])
+
+    def all_credentials(self, service: str | None = None) -> list[dict[str, Any]]:
+        return [dict(c) for c in self.simulator.credentials(self._contract(service).service)]
+
+    def now(self) -> datetime:
+        """The simulator's current instant: sign requests with it."""
+        return self.clock()
+
+    # -- what happened --------------------------------------------------------------------------
+
+    def calls(self, service: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:
+        """Journal entries since the last reset, oldest first. ``operation`` may be ``service.op``.
+
+        Each entry: seq, service, deployment, operation, method, path, query, host, status, code,
+        outcome ("success"/"error"), forced, failure (match/auth/validation/forced/behaviour),
+        detail, elapsed_ms, request_body, response_body (both cut at 4 KiB). ``calls("service.op")`` works too."""
+        if service and "." in service:  # calls("huawei-ocr.recognize_quota_invoice")
+            service, operation = service.split(".", 1)
+        if operation and "." in operation:
+            service, operation = operation.split(".", 1)
+        return self.simulator.journal.entries(service=service, operation=operation)
+
+    def violations(self) -> list[dict[str, Any]]:
+        """Requests since the last reset that broke the contract (what strict mode fails a test for)."""
+        return contract_violations(self.calls())
+
+    def explain_violations(self) -> str:
+        found = self.violations()
+        return report(self.simulator, found, "requests that break the contract") if found else ""
+
+    # -- forcing errors -------------------------------------------------------------------------
+
+    def _operation(self, operation: str, service: str | None) -> tuple[str, str]:
+        if "." in operation:
+            service, operation = operation.split(".", 1)
+        if service is None and self.default_service is None:
+            owners = [name for name, c in self.simulator.contracts.items() if operation in c.operations]
+            if len(owners) != 1:
+                where = f"in {', '.join(owners)}" if owners else "in no service"
+                raise ValueError(f"operation {operation!r} is {where}: write it as 'service.{operation}'")
+            service = owners[0]
+        contract = self._contract(service)
+        if operation not in contract.operations:
+            raise ValueError(f"{contract.service} has no operation {operation!r}; known: "
+                             f"{', '.join(sorted(contract.operations))}")
+        return contract.service, operation
+
+    @property
+    def faults(self) -> Any:
+        """The control plane's fault registry (``simulator.control.Faults``): delays, resets, hangs..."""
+        return self.simulator.control.faults
+
+    def fail_next(self, operation: str, code: str, times: int | None = 1, *, service: str | None = None) -> dict[str, Any]:
+        """The next ``times`` calls of ``operation`` answer documented error ``code`` (``None``: every call).
+
+        A control-plane fault (``apisim.faults``); faults are tried in the order they were added, so
+        ``fail_next(op, "A"); fail_next(op, "B", 2)`` answers A, B, B, then normally. Returns the fault."""
+        from simulator.control import FaultError
+
+        service, operation = self._operation(operation, service)
+        budget = {} if times is None else {"times": times}
+        try:
+            return self.faults.error(service, operation, code, **budget)
+        except FaultError as exc:
+            raise ValueError(str(exc)) from None
+
+    def fail_always(self, operation: str, code: str, *, service: str | None = None) -> dict[str, Any]:
+        """Every call of ``operation`` answers ``code`` until the next reset."""
+        return self.fail_next(operation, code, None, service=service)

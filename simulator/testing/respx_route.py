@@ -1,0 +1,104 @@
+"""httpx routed in-process into the simulator with respx: no Flask, no socket.
+
+Every httpx request (sync or async) made while the router is active goes to
+:meth:`Simulator.handle`: requests to a vendor's real base URL reach that
+deployment by its host, requests to the simulator's local URLs by their port.
+A request that reaches no documented operation raises :class:`UnmatchedRequest`
+at the call site, naming the closest known operation.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import httpx
+import respx
+
+from simulator.core import SimRequest, SimResponse
+from simulator.core.http import Headers
+from simulator.pipeline import Simulator
+from simulator.testing.explain import explain, is_unmatched, known_hosts
+from simulator.testing.guard import is_loopback_host
+
+
+class UnmatchedRequest(AssertionError):
+    """The code under test sent a request no documented operation serves."""
+
+
+def to_sim_request(request: httpx.Request) -> SimRequest:
+    """An ``httpx.Request`` as the pipeline sees requests (what the Flask app builds from WSGI)."""
+    url = request.url
+    port = url.port if is_loopback_host(url.host) else None
+    raw_query = url.query.decode("ascii", "replace")
+    sim_request = SimRequest.from_url(request.method, str(url), headers=request.headers.multi_items(),
+                                      body=request.content, local_port=port)
+    sim_request.path = url.path  # percent-decoded, as Flask's request.path
+    sim_request.raw_query = raw_query
+    return sim_request
+
+
+def to_httpx_response(response: SimResponse, request: httpx.Request) -> httpx.Response:
+    headers = [(k, v) for k, v in response.headers if k.lower() not in ("content-length", "transfer-encoding")]
+    return httpx.Response(response.status, headers=headers, content=response.body, request=request)
+
+
+class ApisimRoute:
+    """The respx side effect: one request through the simulator, unmatched ones refused loudly."""
+
+    def __init__(self, simulator: Simulator, *, fail_unmatched: bool = True):
+        self.simulator = simulator
+        self.fail_unmatched = fail_unmatched
+        self.unmatched: list[str] = []  # explanations, kept so a test that swallowed the error still fails
+        self._lock = threading.Lock()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        sim_request = to_sim_request(request)
+        response = self.simulator.handle(sim_request)
+        if self.fail_unmatched:
+            entry = self._entry_for(sim_request)
+            if entry is not None and is_unmatched(entry):
+                message = "apisim: " + explain(self.simulator, entry)
+                if entry.get("service") is None:
+                    message += "\n  (the apisim_respx fixture routes only the simulated services' hosts: " \
+                               + ", ".join(known_hosts(self.simulator)) + ")"
+                with self._lock:
+                    self.unmatched.append(message)
+                raise UnmatchedRequest(message)
+        return to_httpx_response(response, request)
+
+    def _entry_for(self, request: SimRequest) -> dict[str, Any] | None:
+        """This request's journal entry. Identical requests match identically, so the newest
+        entry with the same method, host, path and query is the right one even under concurrency."""
+        for entry in reversed(self.simulator.journal.entries()):
+            if (entry["method"], entry["path"], entry["query"], entry["host"]) == \
+                    (request.method, request.path, request.raw_query, request.host):
+                return entry
+        return None
+
+
+class _Router:
+    """``with apisim_router(sim) as router:``: a started respx router whose one route is the simulator."""
+
+    def __init__(self, simulator: Simulator, fail_unmatched: bool):
+        self.route = ApisimRoute(simulator, fail_unmatched=fail_unmatched)
+        self.mock = respx.mock(assert_all_called=False, assert_all_mocked=True)
+        self.mock.route(name="apisim").mock(side_effect=self.route)
+
+    def __enter__(self) -> respx.MockRouter:
+        self.mock.__enter__()
+        self.mock.apisim = self.route  # type: ignore[attr-defined]  # the route, for its `unmatched` list
+        return self.mock
+
+    def __exit__(self, *exc: Any) -> None:
+        self.mock.__exit__(*exc)
+
+
+def apisim_router(simulator: Simulator, *, fail_unmatched: bool = True) -> _Router:
+    """Route every httpx request in the block into ``simulator``; yields the respx ``MockRouter``."""
+    return _Router(simulator, fail_unmatched)
+
+
+def sim_transport_handler(simulator: Simulator) -> Callable[[httpx.Request], httpx.Response]:
+    """For ``httpx.MockTransport(...)``, when a client takes a transport and respx is not wanted."""
+    return lambda request: to_httpx_response(simulator.handle(to_sim_request(request)), request)
