@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.services.aicp import availability, engine, stats
+from simulator.services.aicp import engine, ha_queue, stats
 
 
 def seed_state(store: Any, sim: Any) -> None:
@@ -12,4 +12,4 @@ def seed_state(store: Any, sim: Any) -> None:
     now = sim.config.clock()
     stats.seed_history(store, contract, now, sim.config.seed)
     engine.seed_document_groups(store, contract.raw["x-behaviour"]["koala_app_id"])
-    availability.seed_history(store, sim, now)
+    ha_queue.seed_history(store, sim, now)

@@ -13,7 +13,7 @@ from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.contracts import load_contracts
 from simulator.pipeline import Simulator
-from simulator.services.aicp import availability
+from simulator.services.aicp import ha_queue
 
 ADMIN_TOKEN = "YXBpc2ltLWFkbWluLXRvaw=="  # the contract's demo admin credential
 FIXTURE_IMAGES = Path(__file__).resolve().parents[3] / "fixtures" / "images"
@@ -75,7 +75,7 @@ class Aicp:
         return response.get_json()["data"]["personNo"]
 
     def engine_down(self, down: bool = True) -> None:
-        availability.set_engine_down(self.store, down)
+        ha_queue.set_engine_down(self.store, down)
 
 
 @functools.lru_cache(maxsize=1)

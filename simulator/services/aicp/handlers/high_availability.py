@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.pipeline.context import Context
-from simulator.services.aicp import availability, clock
+from simulator.services.aicp import clock, ha_queue
 from simulator.services.aicp.replies import fail, ok, text
 
 RESUMED = "异常数据恢复成功"
@@ -20,7 +20,7 @@ def ha_get_all(ctx: Context) -> dict[str, Any]:
         raise fail(ctx, "RUNTIME_ERROR", detail=str(exc)) from None
     solved = text(body.get("issolved")).strip()
     found = []
-    for item in availability.items(ctx.store):
+    for item in ha_queue.items(ctx.store):
         created = clock.parse(item["createTime"])
         if solved and str(item["issolved"]) != solved:
             continue
@@ -32,9 +32,9 @@ def ha_get_all(ctx: Context) -> dict[str, Any]:
 
 def ha_resume_data(ctx: Context) -> dict[str, Any]:
     wanted = [text(entry.get("id")) for entry in ctx.body["asynchronyDataList"]]
-    unknown = [item_id for item_id in wanted if availability.find(ctx.store, item_id) is None]
+    unknown = [item_id for item_id in wanted if ha_queue.find(ctx.store, item_id) is None]
     if unknown:
         raise fail(ctx, "RUNTIME_ERROR", detail=f"no queued operation {', '.join(unknown)}")
     for item_id in wanted:
-        availability.resume(ctx, item_id)
+        ha_queue.resume(ctx, item_id)
     return ok(None, RESUMED)

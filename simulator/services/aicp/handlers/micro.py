@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator.faces.model import Face
 from simulator.pipeline.context import Context
-from simulator.services.aicp import availability, engine, faces, ids, photos
+from simulator.services.aicp import engine, faces, ha_queue, ids, photos
 from simulator.services.aicp.replies import fail, ok, text
 
 
@@ -79,9 +79,9 @@ def ms_face_add(ctx: Context) -> dict[str, Any]:
     user = {"groupId": group_id, "userId": person_no, "userName": ctx.body.get("name") or ctx.body.get("cust_name"),
             "userInfo": ctx.body.get("remark"), "face": faces.face_key(face, image), "url": url, "faceId": face_id,
             "matchId": ids.nano_id(ctx), "createTime": engine.now_stamp(ctx)}
-    if availability.engine_down(ctx):
+    if ha_queue.engine_down(ctx):
         # Accepted now, enrolled when resumedata replays it (section 11).
-        availability.queue(ctx, person_db_lib=base["personDbLib"], image=image, replay={"kind": "engine-user", **user})
+        ha_queue.queue(ctx, person_db_lib=base["personDbLib"], image=image, replay={"kind": "engine-user", **user})
     else:
         engine.add_user(ctx.store, group_id, person_no, user["createTime"], user_name=user["userName"],
                         user_info=user["userInfo"], face=user["face"], url=url, face_id=face_id,

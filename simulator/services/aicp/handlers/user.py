@@ -6,7 +6,7 @@ import hashlib
 from typing import Any
 
 from simulator.pipeline.context import Context
-from simulator.services.aicp import accounts, availability, engine, faces, ids, photos
+from simulator.services.aicp import accounts, engine, faces, ha_queue, ids, photos
 from simulator.services.aicp.replies import fail, ok, text
 
 HOME_PAGE = "/pages/index.html"
@@ -23,14 +23,14 @@ def user_register(ctx: Context) -> dict[str, Any]:
     person_no = ids.hex32(ctx)
     url = photos.file_server_photo(ctx, image)
     face_key = faces.face_key(face, image)
-    queued = availability.engine_down(ctx)
+    queued = ha_queue.engine_down(ctx)
     record = {"username": username, "password": text(ctx.body["password"]), "telephone": text(ctx.body["telephone"]),
               "mail": text(ctx.body["mail"]), "deptId": text(ctx.body["deptId"]), "personNo": person_no, "url": url,
               "face": None if queued else face_key, "createTime": engine.now_stamp(ctx)}
     if not accounts.register(ctx, record):
         raise fail(ctx, "USERNAME_EXISTS", detail=f"{username} is registered")
     if queued:
-        availability.queue(ctx, person_db_lib=ACCOUNTS_LIBRARY, image=image,
+        ha_queue.queue(ctx, person_db_lib=ACCOUNTS_LIBRARY, image=image,
                            replay={"kind": "account-face", "username": username, "face": face_key})
     return ok({"personNo": person_no, "url": url})
 
