@@ -363,5 +363,79 @@ def _serve_dev(simulator: Simulator, on_ready: Callable[[Simulator], None]) -> i
     return 0
 
 
+class ServedSimulator:
+    """``apisim serve ARGS`` in a child process, with the interface of :class:`SimulatorServer`.
+
+    The live-server tests use it when ``APISIM_LIVE_SERVE`` is set (e.g. ``--workers 4``). State is
+    a SQLite file both sides open, so ``.simulator`` (a local simulator over the same store) reads
+    the journal and the records the workers wrote, and can seed records they will see.
+    """
+
+    def __init__(self, args: list[str], *, port_base: int, seed: int = 0, startup_timeout: float = 60.0):
+        self._folder = tempfile.TemporaryDirectory(prefix="apisim-served-")
+        self.store_url = f"sqlite:///{self._folder.name}/state.db"
+        self.urls_json = f"{self._folder.name}/urls.json"
+        self.args = [*args, "--port-base", str(port_base), "--seed", str(seed), "--store", self.store_url,
+                     "--urls-json", self.urls_json]
+        self.config = SimulatorConfig(port_base=port_base, seed=seed, store_url=self.store_url)
+        self.startup_timeout = startup_timeout
+        self.process: Any = None
+        self.simulator: Simulator | None = None
+
+    def start(self) -> "ServedSimulator":
+        import subprocess
+        from pathlib import Path
+
+        self.process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", *self.args],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + self.startup_timeout
+        while not Path(self.urls_json).exists():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"apisim serve {' '.join(self.args)} exited: {self.process.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"apisim serve did not start within {self.startup_timeout:.0f} s")
+            time.sleep(0.05)
+        self.simulator = Simulator(self.config)  # the served store is seeded already: nothing is re-seeded
+        return self
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM, as a service manager would; the exit status (None if it had to be killed)."""
+        code = None
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                code = self.process.wait(timeout=timeout)
+            except Exception:  # noqa: BLE001 - past the timeout it is stopped for good
+                self.process.kill()
+                self.process.wait()
+        elif self.process is not None:
+            code = self.process.returncode
+        if self.process is not None and self.process.stderr is not None:
+            self.process.stderr.close()
+        self._folder.cleanup()
+        return code
+
+    def __enter__(self) -> "ServedSimulator":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def urls(self) -> dict[str, Any]:
+        import json
+        from pathlib import Path
+
+        return json.loads(Path(self.urls_json).read_text("utf-8"))
+
+    def base_url(self, service: str, deployment: str | None = None) -> str:
+        contract = self.simulator.contracts[service]
+        return self.simulator.local_url(contract.deployment(deployment))
+
+    def wait_until_accepting(self, timeout: float = 5.0) -> None:
+        ports = sorted({self.simulator.port_of(d) for c in self.simulator.contracts.values() for d in c.deployments})
+        wait_until_accepting(self.config.host, ports, timeout)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit("use: apisim serve --workers N --server granian|gunicorn|dev")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from datetime import datetime, timezone
 
 import pytest
@@ -62,9 +63,19 @@ def make_client(make_simulator):
 
 @pytest.fixture(scope="session")
 def live_server():
-    """Every service on free loopback ports for the whole session (real clients need real sockets)."""
+    """Every service on free loopback ports for the whole session (real clients need real sockets).
+
+    ``APISIM_LIVE_SERVE="--workers 4"`` runs these tests against ``apisim serve`` with those options.
+    """
     from simulator.server import SimulatorServer, free_port_base
 
+    served = os.environ.get("APISIM_LIVE_SERVE")
+    if served is not None:
+        from simulator.serving import ServedSimulator
+
+        with ServedSimulator(served.split(), port_base=free_port_base()) as external:
+            yield external
+        return
     server = SimulatorServer(SimulatorConfig(port_base=free_port_base())).start()
     server.wait_until_accepting()
     yield server
