@@ -83,3 +83,23 @@ def _wait_for_client_to_leave(sock: socket.socket, max_seconds: float) -> None:
             return  # the client reset the connection
         if readable:
             time.sleep(_POLL_SECONDS)  # it sent more bytes; keep ignoring them without spinning
+
+
+def httpx_error(fault: TransportFault, request: Any) -> Exception:
+    """The exception httpx raises when a real connection does this (for in-process httpx transports)::
+
+        response = simulator.handle(sim_request)
+        if isinstance(response, TransportFault):
+            raise httpx_error(response, request)
+    """
+    import httpx  # a test extra: only in-process transports need it
+
+    if fault.action == RESET:
+        return httpx.ReadError("[Errno 104] Connection reset by peer (apisim fault)", request=request)
+    if fault.action == HANG:
+        return httpx.ReadTimeout("timed out (apisim fault: hang)", request=request)
+    if fault.action == CUT:
+        return httpx.RemoteProtocolError(
+            f"peer closed connection without sending complete message body: received {len(fault.body)} bytes, "
+            f"expected {fault.declared_length} (apisim fault)", request=request)
+    return httpx.RemoteProtocolError("Server disconnected without sending a response. (apisim fault)", request=request)
