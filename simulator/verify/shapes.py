@@ -48,6 +48,7 @@ class ErrorShape:
     status: int
     exact: dict[Location, Any] = field(default_factory=dict)
     wording: dict[Location, Any] = field(default_factory=dict)
+    example: Received | None = None  # the first reference answer (the OpenAPI export describes it)
 
     def mismatches(self, received: Received) -> list[str]:
         """How ``received`` differs from this error in its exact parts (empty: it is this error)."""
@@ -147,7 +148,7 @@ class ErrorShapes:
         first, second = (flatten(a) for a in answers)
         entry = self.contract.errors[code]
         named = {name.lower() for name in entry.headers}
-        shape = ErrorShape(code=code, status=answers[0].status)
+        shape = ErrorShape(code=code, status=answers[0].status, example=answers[0])
         for location, value in first.items():
             if location == ("status",) or not same(second.get(location, _MISSING), value):
                 continue
