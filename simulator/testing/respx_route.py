@@ -4,7 +4,9 @@ Every httpx request (sync or async) made while the router is active goes to
 :meth:`Simulator.handle`: requests to a vendor's real base URL reach that
 deployment by its host, requests to the simulator's local URLs by their port.
 A request that reaches no documented operation raises :class:`UnmatchedRequest`
-at the call site, naming the closest known operation.
+at the call site, naming the closest known operation. Control-plane faults below
+HTTP (reset, disconnect, hang, a cut body) raise the httpx error a real
+connection would give.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from typing import Any, Callable
 import httpx
 import respx
 
+from simulator.control.transport import CUT, DISCONNECT, HANG, TransportFault
 from simulator.core import SimRequest, SimResponse
-from simulator.core.http import Headers
 from simulator.pipeline import Simulator
-from simulator.testing.explain import explain, is_unmatched, known_hosts
+from simulator.testing.explain import explain, is_unmatched
 from simulator.testing.guard import is_loopback_host
 
 
@@ -38,6 +40,19 @@ def to_sim_request(request: httpx.Request) -> SimRequest:
     return sim_request
 
 
+def transport_error(fault: TransportFault, request: httpx.Request) -> httpx.TransportError:
+    """What httpx raises when a real connection misbehaves the way a control-plane fault says."""
+    if fault.action == HANG:
+        return httpx.ReadTimeout("apisim fault: the service did not answer (hang)", request=request)
+    if fault.action == DISCONNECT:
+        return httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+    if fault.action == CUT:
+        return httpx.RemoteProtocolError("peer closed connection without sending complete message body "
+                                         f"(received {len(fault.body)} bytes, expected {fault.declared_length})",
+                                         request=request)
+    return httpx.ReadError("apisim fault: [Errno 104] Connection reset by peer", request=request)
+
+
 def to_httpx_response(response: SimResponse, request: httpx.Request) -> httpx.Response:
     headers = [(k, v) for k, v in response.headers if k.lower() not in ("content-length", "transfer-encoding")]
     return httpx.Response(response.status, headers=headers, content=response.body, request=request)
@@ -55,13 +70,12 @@ class ApisimRoute:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         sim_request = to_sim_request(request)
         response = self.simulator.handle(sim_request)
+        if isinstance(response, TransportFault):  # a control-plane fault below HTTP
+            raise transport_error(response, request)
         if self.fail_unmatched:
             entry = self._entry_for(sim_request)
             if entry is not None and is_unmatched(entry):
                 message = "apisim: " + explain(self.simulator, entry)
-                if entry.get("service") is None:
-                    message += "\n  (the apisim_respx fixture routes only the simulated services' hosts: " \
-                               + ", ".join(known_hosts(self.simulator)) + ")"
                 with self._lock:
                     self.unmatched.append(message)
                 raise UnmatchedRequest(message)
@@ -101,4 +115,10 @@ def apisim_router(simulator: Simulator, *, fail_unmatched: bool = True) -> _Rout
 
 def sim_transport_handler(simulator: Simulator) -> Callable[[httpx.Request], httpx.Response]:
     """For ``httpx.MockTransport(...)``, when a client takes a transport and respx is not wanted."""
-    return lambda request: to_httpx_response(simulator.handle(to_sim_request(request)), request)
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = simulator.handle(to_sim_request(request))
+        if isinstance(response, TransportFault):
+            raise transport_error(response, request)
+        return to_httpx_response(response, request)
+
+    return handle

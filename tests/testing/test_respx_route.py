@@ -92,3 +92,17 @@ def test_request_conversion_keeps_method_path_query_headers_and_body():
     assert sim.headers.get("x-custom") == "v"
     local = to_sim_request(httpx.Request("GET", "http://127.0.0.1:18120/api/v2/msg/"))
     assert (local.local_port, local.host) == (18120, "127.0.0.1:18120")
+
+
+@pytest.mark.parametrize("add_fault, error", [
+    (lambda faults: faults.reset_connection("cdc-python", "distance_calc", times=1), httpx.ReadError),
+    (lambda faults: faults.disconnect("cdc-python", "distance_calc", times=1), httpx.RemoteProtocolError),
+    (lambda faults: faults.hang("cdc-python", "distance_calc", times=1), httpx.ReadTimeout),
+    (lambda faults: faults.truncate("cdc-python", "distance_calc", cut=True, times=1), httpx.RemoteProtocolError),
+])
+def test_connection_faults_surface_as_the_httpx_errors_a_real_connection_gives(apisim_respx, add_fault, error):
+    add_fault(apisim_respx.faults)
+    url = apisim_respx.original_url("cdc-python") + "/api/v2/distance/"
+    with pytest.raises(error):
+        httpx.post(url, json=DISTANCE)
+    assert httpx.post(url, json=DISTANCE).json()["status"] == 0  # the fault's budget was one call
