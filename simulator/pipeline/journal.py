@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from simulator.core import SimRequest, SimResponse
@@ -20,6 +21,7 @@ class Journal:
     def __init__(self, store: Store, limit: int | None = None):
         self._store = store
         self._limit = limit  # only the newest ``limit`` entries are kept (a load test must not fill the disk)
+        self._local = threading.local()
 
     def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
                deployment: str | None, operation: str | None, code: str | None, forced: bool,
@@ -54,11 +56,17 @@ class Journal:
             entry["time"] = time  # the simulator clock's
         if note:
             entry["note"] = note
+        self._local.last = entry
         if self._limit:
             self._store.append(JOURNAL_NS, entry, keep=self._limit)
         else:
             self._store.append(JOURNAL_NS, entry)
         return entry
+
+    def last_recorded(self) -> dict[str, Any] | None:
+        """The entry this thread recorded last: an in-process caller's own request, without reading
+        (and copying) the whole journal back from the store."""
+        return getattr(self._local, "last", None)
 
     def entries(self, service: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:
         return [
