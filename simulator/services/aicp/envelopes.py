@@ -13,6 +13,7 @@ numbers they report are the calls the simulator really answered.
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
 from simulator.contracts import ErrorEntry
@@ -61,7 +62,7 @@ class SpringEnvelope:
 
 def _spring_timestamp(ctx: Context) -> str:
     """Spring's Jackson default: UTC with millis and a +0000 offset, e.g. 2020-04-04T08:22:51.121+0000."""
-    utc = ctx.clock()
+    utc = ctx.clock().astimezone(timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+0000"
 
 
