@@ -36,8 +36,18 @@ def _json_path(parts: Iterable[object]) -> str:
 
 
 def load_contract(path: Path | str) -> Contract:
-    """Load one contract; a broken one raises :class:`ContractError` naming file and JSON path."""
-    path = Path(path)
+    """Load one contract; a broken one raises :class:`ContractError` naming file and JSON path.
+
+    Compiled contracts are read-only, so every simulator in a process shares them: a file is
+    parsed, checked and compiled once per version of it on disk (tests build many simulators).
+    """
+    path = Path(path).resolve()
+    stat = path.stat()
+    return _load_contract(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_contract(path: Path, mtime_ns: int, size: int) -> Contract:
     try:
         raw = json.loads(path.read_text("utf-8"))
     except json.JSONDecodeError as exc:
