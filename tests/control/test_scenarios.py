@@ -101,3 +101,32 @@ def test_scenarios_are_listed_and_removed_over_the_admin_api(make_sim):
     removed = sim.admin("DELETE", "/scenarios", json={"service": "aliyun-saf", "scenario": "verification"})
     assert removed.get_json() == {"removed": 1}
     assert sim.admin("GET", "/scenarios").get_json()["active"] == []
+
+
+def test_aicp_engine_down_for_one_enrolment_queues_it_for_high_availability(make_sim):
+    import base64
+    from pathlib import Path
+
+    images = Path(__file__).resolve().parents[2] / "fixtures" / "images"
+    photo = lambda name: base64.b64encode((images / name).read_bytes()).decode("ascii")  # noqa: E731
+    sim = make_sim("aicp")
+    contract = sim.simulator.contracts["aicp"]
+
+    def post(deployment: str, path: str, body: dict) -> dict:
+        port = sim.simulator.port_of(contract.deployment(deployment))
+        answer = sim.client.post(path, json=body, headers={"token": "YXBpc2ltLWFkbWluLXRvaw=="},
+                                 environ_overrides={"SERVER_PORT": str(port)})
+        return answer.get_json()
+
+    sim.admin("POST", "/scenarios", json={"service": "aicp", "scenario": "engine", "states": ["up", "down", "up"]})
+    assert post("micro", "/aicp/face/addBase", {"groupId": "300000", "dbName": "s", "dbDesc": "d"})["flag"] is True
+    enrolled = [post("micro", "/aicp/face/add", {"groupId": "300000", "image": photo(name), "name": name})
+                for name in ("alice_1.jpg", "bob.jpg")]
+    assert all(e["flag"] is True for e in enrolled)  # both accepted: the second only queued
+    queue = post("high-availability", "/asynchrony/getall", {"issolved": "0"})["data"]["items"]
+    fresh = [item for item in queue if item["createTime"].startswith("2026-03-01")]  # not the seeded history
+    assert len(fresh) == 1
+    search = lambda: post("micro", "/aicp/face/recognition", {"groupId": "300000", "image": photo("bob.jpg")})  # noqa: E731
+    assert search()["data"]["records"] == []  # not in the engine until the queued call is replayed
+    assert post("high-availability", "/asynchrony/resumedata", {"asynchronyDataList": [{"id": fresh[0]["id"]}]})["flag"]
+    assert [r["personNo"] for r in search()["data"]["records"]] == [enrolled[1]["data"]["personNo"]]
