@@ -53,6 +53,9 @@ class Control:
         A configuration the contracts do not allow stops the start with the reason.
         """
         def wanted(owner: Any) -> bool:
+            # One file serves every set-up: entries for services not simulated here (--service) are skipped.
+            if owner not in (None, "*") and owner not in self.sim.contracts:
+                return False
             return service is None or owner == service
 
         try:

@@ -105,3 +105,11 @@ def test_a_broken_one_line_form_says_what_is_wrong(spec, complaint):
 
 def test_durations_take_ms_s_and_m():
     assert [parse_duration_ms(t) for t in ("250", "250ms", "1.5s", "2m")] == [250, 250, 1500, 120000]
+
+
+def test_entries_for_services_not_served_are_skipped(all_contracts):
+    config = serve_config("--config", str(EXAMPLE), "--service", "huawei-ocr")
+    sim = Simulator(config, contracts={"huawei-ocr": all_contracts["huawei-ocr"]})
+    assert [f["match"]["service"] for f in sim.control.faults.list()] == ["huawei-ocr"]
+    assert [r["service"] for r in sim.control.rate_limits.list()] == ["huawei-ocr"]
+    assert sim.control.scenarios.list() == []
