@@ -1,0 +1,86 @@
+"""Schemathesis over the exported OpenAPI, against a live simulator on loopback: documented answers only.
+
+Bounded: a few examples per operation (Schemathesis' positive generation), one simulator per contract.
+A 5xx is only acceptable where the document shows the service answering it (AICP's Spring errors), and then
+in its documented shape.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import openapi
+from schemathesis.checks import response_schema_conformance, status_code_conformance
+
+from simulator.contracts import load_contracts
+
+CONTRACTS = sorted(load_contracts())
+EXAMPLES_PER_OPERATION = 3
+
+
+def _origin(server, service: str, deployment) -> str:
+    url = server.base_url(service, deployment.name)
+    return url[: len(url) - len(deployment.base_path)] if deployment.base_path else url
+
+
+def _fuzz(server, service: str, exported) -> list[str]:
+    """Every operation of every deployment, a few generated cases each; the failures, described."""
+    failures: list[str] = []
+    for dep in server.simulator.contracts[service].deployments:
+        origin = _origin(server, service, dep)
+        schema = openapi.from_dict(exported(service, dep.name, origin))
+        for result in schema.get_all_operations():
+            operation = result.ok()
+
+            @settings(max_examples=EXAMPLES_PER_OPERATION, database=None, deadline=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck), phases=(Phase.explicit, Phase.generate))
+            @given(operation.as_strategy())
+            def documented_answers_only(case):
+                response = case.call(base_url=origin, timeout=10)
+                case.validate_response(response, checks=[status_code_conformance, response_schema_conformance])
+
+            try:
+                documented_answers_only()
+            except (Exception, BaseExceptionGroup) as exc:  # the case, the response and the check that failed
+                failures.append(f"{dep.name} {operation.label}: {exc}")
+    return failures
+
+
+@pytest.mark.parametrize("service", CONTRACTS)
+def test_schemathesis_finds_only_documented_answers(service, start_simulator, exported):
+    server = start_simulator(service)
+    failures = _fuzz(server, service, exported)
+    assert not failures, "\n\n".join(failures)
+
+
+def _rename_fields(app):
+    """A fault: every JSON object answer has its member names upper-cased."""
+
+    def middleware(environ, start_response):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return lambda data: None
+
+        body = b"".join(app(environ, capture))
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            payload = None
+        if isinstance(payload, dict):
+            body = json.dumps({k.upper(): v for k, v in payload.items()}).encode()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
+        start_response(captured["status"], headers + [("Content-Length", str(len(body)))])
+        return [body]
+
+    return middleware
+
+
+def test_schemathesis_catches_answers_that_break_their_own_schema(start_simulator, exported):
+    server = start_simulator("huawei-ocr", wrap=_rename_fields)
+    failures = _fuzz(server, "huawei-ocr", exported)
+    assert failures
+    assert any("POST /v3/auth/tokens" in f or "GET /v3/projects" in f for f in failures)
