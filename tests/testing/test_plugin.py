@@ -24,6 +24,11 @@ def test_client_sends_a_string_latitude(apisim_respx):
 @pytest.mark.apisim(strict=False)
 def test_marked_lenient(apisim_respx):
     assert post(apisim_respx)["status"] == -2
+
+def test_a_requests_client_over_loopback(apisim):
+    import requests
+    answer = requests.post(apisim.base_url("cdc-python") + "/api/v2/distance/", json={**BODY, "data": {}})
+    assert answer.json()["status"] == -1
 '''
 
 
@@ -42,8 +47,8 @@ def stub_network(monkeypatch):
 
 def test_strict_mode_fails_a_malformed_request_showing_the_json_path_and_the_expectation(pytester):
     pytester.makepyfile(test_user=BAD_DISTANCE)
-    result = pytester.runpytest_inprocess("--apisim-strict")
-    result.assert_outcomes(passed=1, failed=1)
+    result = pytester.runpytest_inprocess("--apisim-strict", "-rA")
+    result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines([
         "*apisim strict mode: the code under test sent requests that break the contract (1 request)*",
         "*POST guosai.zustmanong.cn/api/v2/distance/: cdc-python.distance_calc answered -2 (HTTP 200), "
@@ -52,12 +57,17 @@ def test_strict_mode_fails_a_malformed_request_showing_the_json_path_and_the_exp
         "*problem: \"north\" not of type 'number'*",
         "*the document expects: $.body.data.lat1: number (纬度1)*",
     ])
-    assert "test_marked_lenient PASSED" in result.stdout.str() or "1 passed" in result.stdout.str()
+    result.stdout.fnmatch_lines([  # the live server's requests are held to the contract the same way
+        "*POST 127.0.0.1:*/api/v2/distance/: cdc-python.distance_calc answered -1 (HTTP 200), refused at validation*",
+        "*problem: 'lat1' is a required property*",
+        "*the document expects: $.body.data.lat1: number (纬度1)*",
+    ])
+    result.stdout.fnmatch_lines(["PASSED test_user.py::test_marked_lenient"])
 
 
 def test_without_strict_mode_the_same_requests_pass(pytester):
     pytester.makepyfile(test_user=BAD_DISTANCE)
-    pytester.runpytest_inprocess().assert_outcomes(passed=2)
+    pytester.runpytest_inprocess().assert_outcomes(passed=3)
 
 
 def test_a_swallowed_unmatched_request_still_fails_the_test(pytester):
