@@ -72,15 +72,16 @@ class ApisimServer:
         self.stop()
 
     def reset(self, seed: int | None = None) -> None:
-        """Forget state, journal and forced errors, re-seed demo state, put the clock back to its start."""
-        wanted = self.session_seed if seed is None else seed
+        """Forget state, journal and faults, re-seed demo state, put the clock back to its start.
+
+        ``seed``: change the fake-data seed too (``None`` keeps the current one)."""
+        wanted = self.config.seed if seed is None else seed
         if wanted != self.config.seed:
             self.simulator.reseed(wanted)
         else:
             self.simulator.reset()
         if hasattr(self.clock, "reset"):
             self.clock.reset()
-        self.default_service = None
 
     # -- where and who --------------------------------------------------------------------------
 

@@ -109,7 +109,8 @@ def _prepare(request: pytest.FixtureRequest, server: ApisimServer) -> _TestState
     if unknown:
         raise pytest.UsageError(f"@pytest.mark.apisim: unknown argument(s) {', '.join(sorted(unknown))}; "
                                 f"use {', '.join(MARKER_ARGS)}")
-    server.reset(seed=options.get("seed"))
+    server.reset(seed=server.session_seed if options.get("seed") is None else options["seed"])
+    server.default_service = None
     if options.get("service") is not None:
         server.default_service = server._contract(options["service"]).service
     for operation, spec in (options.get("error") or {}).items():
