@@ -7,16 +7,45 @@ app can listen on one port per deployment. No state exists at import time.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.wrappers import Request
 
 from simulator.config import SimulatorConfig
 from simulator.control.admin import admin_blueprint
 from simulator.control.transport import TransportFault, wsgi_response
 from simulator.core import SimRequest
+from simulator.coverage.dashboard import dashboard_blueprint
 from simulator.core.http import Headers
 from simulator.pipeline import Simulator
 
-_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+ADMIN_PREFIX = "/__apisim"  # the control plane's admin API and dashboard: Flask blueprints
+
+
+def serve_simulator(sim: Simulator, environ: dict[str, Any], start_response: Any) -> Any:
+    """One service request, WSGI in and out, through :meth:`Simulator.handle`."""
+    request = Request(environ)
+    try:
+        port = int(environ.get("SERVER_PORT") or 0) or None
+    except ValueError:
+        port = None
+    sim_request = SimRequest(
+        method=request.method,
+        path=request.path,
+        query=list(request.args.items(multi=True)),
+        headers=Headers(request.headers.items()),
+        body=request.get_data(cache=False),
+        host=request.host,
+        local_port=port,
+        raw_query=request.query_string.decode("latin-1"),
+    )
+    result = sim.handle(sim_request)
+    if isinstance(result, TransportFault):  # a reset, hang or cut body happens on the socket itself
+        response = wsgi_response(result, environ)
+    else:
+        response = Response(result.body, status=result.status, headers=result.headers)
+    return response(environ, start_response)
 
 
 def create_app(config: SimulatorConfig | None = None, simulator: Simulator | None = None) -> Flask:
@@ -25,27 +54,17 @@ def create_app(config: SimulatorConfig | None = None, simulator: Simulator | Non
     app.config["APISIM"] = sim
     app.extensions["apisim"] = sim
     app.register_blueprint(admin_blueprint(sim))  # /__apisim/: journal, reset, state, faults, scenarios
+    app.register_blueprint(dashboard_blueprint(sim))  # /__apisim/dashboard/: the browser page (simulator/coverage)
 
-    @app.route("/", defaults={"path": ""}, methods=_METHODS)
-    @app.route("/<path:path>", methods=_METHODS)
-    def dispatch(path: str) -> Response:
-        try:
-            port = int(request.environ.get("SERVER_PORT") or 0) or None
-        except ValueError:
-            port = None
-        sim_request = SimRequest(
-            method=request.method,
-            path=request.path,
-            query=list(request.args.items(multi=True)),
-            headers=Headers(request.headers.items()),
-            body=request.get_data(cache=False),
-            host=request.host,
-            local_port=port,
-            raw_query=request.query_string.decode("latin-1"),
-        )
-        result = sim.handle(sim_request)
-        if isinstance(result, TransportFault):  # a reset, hang or cut body happens on the socket itself
-            return wsgi_response(result, request.environ)
-        return Response(result.body, status=result.status, headers=result.headers)
+    # Service traffic skips Flask's router: paths reach the pipeline exactly as sent (werkzeug
+    # would answer "//x" or a missing trailing slash itself), and there is less to do per request.
+    flask_wsgi = app.wsgi_app
 
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+            return flask_wsgi(environ, start_response)
+        return serve_simulator(sim, environ, start_response)
+
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
     return app

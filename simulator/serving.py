@@ -37,6 +37,7 @@ from dataclasses import replace
 from typing import Any, Callable
 from urllib.parse import parse_qsl
 
+from simulator.app import ADMIN_PREFIX
 from simulator.config import SimulatorConfig
 from simulator.control.transport import CUT, HANG, TransportFault
 from simulator.core import SimRequest
@@ -69,7 +70,6 @@ def store_for(workers: int, store_url: str | None) -> tuple[str | None, Callable
 # -- the RSGI adapter -----------------------------------------------------------------------------
 
 
-ADMIN_PREFIX = "/__apisim"  # the control plane's admin API (a Flask blueprint, simulator.control.admin)
 
 
 class RSGIApp:
