@@ -40,9 +40,13 @@ def test_verify_exits_non_zero_with_a_report_when_the_contract_is_broken(
     junit = tmp_path / "verify.xml"
     status = main(["verify", "--contract", "huawei-ocr", "--deployment", "iam", "--contracts-dir", str(contracts_copy),
                    "--base-url", server.base_url("huawei-ocr", "iam"), "--now", signing_instant.isoformat(),
-                   "--operations", "list_projects", "--max-examples", "2", "--junit-xml", str(junit), "--no-progress"])
+                   "--operations", "list_projects", "--max-examples", "2", "--junit-xml", str(junit), "--no-progress",
+                   "--json", str(tmp_path / "verify.json")])
     out = capsys.readouterr().out
     assert status == 1
+    results = json.loads((tmp_path / "verify.json").read_text("utf-8"))
+    assert results["ok"] is False
+    assert any(r["status"] == "failed" and r["curl"].startswith("curl ") for r in results["results"])
     assert "FAILED iam/list_projects" in out
     assert "$.body.projects[0].name: 'cn-north-4' is not of type 'integer'" in out
     assert "curl -sS -i -X GET" in out

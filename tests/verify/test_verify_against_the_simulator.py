@@ -17,9 +17,6 @@ CONTRACTS = sorted(load_contracts())
 # the operations it affects; a failure anywhere else fails the test, and so does any failure once fixed
 # would be an XPASS (non-strict, so a fix lands without touching this file).
 KNOWN_DISCREPANCIES: dict[str, dict[str, str]] = {
-    "aicp": {
-        "koala_stat_group": "a malformed op_app_id_list is answered 222004, which the operation's errors do not list",
-    },
     "cdc-python": {
         "recommend_item": "an envelope failure (-1/-2) before matching answers in the common envelope; "
                           "the same code forced on a recommend operation answers Yanxuan-style with 'code'",

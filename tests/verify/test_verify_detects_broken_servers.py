@@ -77,6 +77,8 @@ def test_a_fault_that_corrupts_responses_fails_successes_and_provoked_errors(sta
     # IAM's project list loses "projects"; a provoked validation error loses its error_code.
     assert ("list_projects", "generated (2 examples)") in failed
     assert ("recognize_quota_invoice", "provoked: malformed JSON body") in failed
+    generated = next(r for r in report.failed if r.operation == "list_projects" and r.case.startswith("generated"))
+    assert generated.reason == "shrunk to the smallest request that still fails"
     provoked = next(r for r in report.failed if r.case.startswith("provoked: malformed JSON body"))
     assert any("$.body.error_code" in p.message for p in provoked.problems)
 
