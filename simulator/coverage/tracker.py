@@ -9,6 +9,7 @@ A tracker taps each simulator's journal instead: every entry recorded is also fo
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any, Callable
 
 from simulator.coverage.data import CoverageData
@@ -37,32 +38,33 @@ class CoverageTracker:
 
     def __init__(self, current_test: Callable[[], str | None] = lambda: None):
         self.data = CoverageData()
-        self.simulators: list[Any] = []
+        # Weak: a fixture may build a simulator per test; tracking must not keep them all alive.
+        self.simulators: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._contracts: dict[str, Any] = {}
         self._current_test = current_test
         self._lock = threading.Lock()
 
     def track(self, simulator: Any) -> None:
         """Start collecting ``simulator``'s journal entries (again tracking the same one is a no-op)."""
-        if any(s is simulator for s in self.simulators):
+        if simulator in self.simulators:
             return
         tap = simulator.journal if isinstance(simulator.journal, _JournalTap) else _JournalTap(simulator.journal)
         simulator.journal = tap
         tap.listeners.append(self._add)
-        self.simulators.append(simulator)
+        self.simulators.add(simulator)
+        for name, contract in simulator.contracts.items():
+            self._contracts.setdefault(name, contract)
 
     def untrack_all(self) -> None:
-        for simulator in self.simulators:
+        for simulator in list(self.simulators):
             tap = simulator.journal
             if isinstance(tap, _JournalTap) and self._add in tap.listeners:
                 tap.listeners.remove(self._add)
         self.simulators.clear()
 
     def contracts(self) -> dict[str, Any]:
-        """Every contract the tracked simulators serve."""
-        found: dict[str, Any] = {}
-        for simulator in self.simulators:
-            found.update(simulator.contracts)
-        return found
+        """Every contract the tracked simulators served (the first one seen per service)."""
+        return dict(self._contracts)
 
     def _add(self, entry: dict[str, Any]) -> None:
         with self._lock:

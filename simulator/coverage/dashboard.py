@@ -1,0 +1,125 @@
+"""The live dashboard: ``/__apisim/`` in a browser (loopback only, like the admin API).
+
+The page (``/__apisim/dashboard``) shows the request journal as it happens (filterable), each
+service's contract (operations, schemas, examples, error catalogue), the coverage matrix of the
+traffic so far, and buttons to reset the simulator and to add or remove faults. It is static HTML
+and JavaScript with no network assets; everything it does goes through the control plane's admin
+JSON API (``/__apisim/requests``, ``/reset``, ``/faults``, ``/contracts``) plus two read-only
+endpoints of its own:
+
+    GET /__apisim/dashboard/coverage            per service: numbers, matrix and chart (HTML fragments)
+    GET /__apisim/dashboard/contract/<service>  the contract as loaded (schemas, examples, errors)
+
+``GET /__apisim/`` stays the admin API's JSON index for API clients; a browser (which prefers
+HTML) is sent on to the dashboard.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, jsonify, redirect, request
+
+from simulator.coverage.compute import compute, display_percent
+from simulator.coverage.data import CoverageData
+from simulator.coverage.html import ASSETS, chart_svg, legend, matrix_html, missing_html
+
+if TYPE_CHECKING:
+    from simulator.pipeline.simulator import Simulator
+
+PREFIX = "/__apisim/dashboard"
+ADMIN_ROOTS = ("/__apisim", "/__apisim/")
+TOKEN_HEADER = "X-Apisim-Admin-Token"
+_FILES = {"dashboard.js": "application/javascript", "report.css": "text/css", "dashboard.css": "text/css"}
+
+
+def dashboard_blueprint(sim: "Simulator") -> Blueprint:
+    bp = Blueprint("apisim_dashboard", __name__, url_prefix=PREFIX)
+
+    @bp.before_app_request
+    def browsers_to_the_dashboard() -> Response | None:
+        """A browser asking for ``/__apisim/`` gets the dashboard; API clients keep the JSON index."""
+        if request.method == "GET" and request.path in ADMIN_ROOTS and _prefers_html():
+            refused = _guard(sim)
+            if refused is not None:
+                return refused
+            query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
+            return redirect(PREFIX + "/" + query, code=302)
+        return None
+
+    @bp.before_request
+    def guard() -> Response | None:
+        return _guard(sim)
+
+    @bp.get("/")
+    def page() -> Response:
+        return Response((ASSETS / "dashboard.html").read_text("utf-8"), mimetype="text/html")
+
+    @bp.get("/<name>")
+    def asset(name: str) -> Response:
+        if name not in _FILES:
+            return _problem(404, f"no dashboard file {name!r}")
+        return Response((ASSETS / name).read_text("utf-8"), mimetype=_FILES[name])
+
+    @bp.get("/coverage")
+    def coverage() -> Response:
+        """The coverage of every served service by the journal so far, ready to show."""
+        data = CoverageData().add_all(sim.journal.entries())
+        report = compute(sim.contracts, data, list(sim.contracts))
+        services = []
+        for svc in report.services:
+            catalogue = sim.contracts[svc.service].errors
+            services.append({
+                "service": svc.service, "title": svc.title, "calls": svc.calls,
+                "operations": len(svc.operations), "operations_called": svc.operations_called,
+                "errors": svc.errors_total, "errors_covered": svc.errors_covered,
+                "outcomes": svc.outcomes_total, "outcomes_covered": svc.outcomes_covered,
+                "percent": round(svc.percent, 2), "display": display_percent(svc.percent),
+                "chart_svg": chart_svg(svc),
+                # answered cells lead to the journal filtered on them (the page's script does that)
+                "matrix_html": legend() + matrix_html(svc, catalogue, link=lambda *_: "#journal"),
+                "missing_html": missing_html(svc),
+            })
+        return jsonify({"display": display_percent(report.percent), "percent": round(report.percent, 2),
+                        "requests": len(data), "unrouted": data.unrouted, "services": services})
+
+    @bp.get("/contract/<service>")
+    def contract(service: str) -> Response:
+        found = sim.contracts.get(service)
+        if found is None:
+            return _problem(404, f"no service {service!r}; known: {', '.join(sim.contracts)}")
+        return jsonify(found.raw)
+
+    return bp
+
+
+def _prefers_html() -> bool:
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
+
+
+def _guard(sim: "Simulator") -> Response | None:
+    """The admin API's rule: loopback callers only, or the admin token when apisim has one. A browser
+    cannot set a header on a page it navigates to, so the page also takes ``?token=``."""
+    token = getattr(sim.control, "admin_token", None)
+    if token:
+        given = (request.headers.get(TOKEN_HEADER) or _bearer(request.headers.get("Authorization", ""))
+                 or request.args.get("token"))
+        if not given or not hmac.compare_digest(given.encode(), token.encode()):
+            return _problem(401, "the dashboard needs the admin token: open /__apisim/dashboard/?token=TOKEN")
+        return None
+    address = request.remote_addr or ""
+    if not (address.startswith("127.") or address == "::1"):
+        return _problem(403, "the dashboard answers loopback callers only unless apisim runs with --admin-token")
+    return None
+
+
+def _bearer(value: str) -> str | None:
+    scheme, _, token = value.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _problem(status: int, message: str) -> Response:
+    response = jsonify({"apisim_error": message})
+    response.status_code = status
+    return response
