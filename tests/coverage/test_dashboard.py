@@ -79,6 +79,20 @@ def test_in_a_real_browser_the_dashboard_shows_a_request_and_its_fault_buttons_w
         requests.post(base + "/v3/auth/tokens", json={}, headers={"Host": "iam.cn-north-4.myhuaweicloud.com"}, timeout=10)
         chromium.wait_for("document.querySelectorAll('#journal-rows tr.row').length === 2", what="the second request")
 
+        # The contracts tab: operations with their schemas and examples, and the error catalogue.
+        chromium.evaluate("document.getElementById('tab-contracts').click()")
+        shown = chromium.wait_for("""(() => {
+            const ops = [...document.querySelectorAll('#contract-view details.op')];
+            return ops.length && { ops: ops.map(d => d.querySelector('summary strong').textContent),
+                                   codes: document.querySelectorAll('#contract-view table.catalogue tr').length,
+                                   text: document.getElementById('contract-view').textContent };
+        })()""", what="the contract view")
+        contract = sim.contracts["huawei-ocr"]
+        assert shown["ops"] == list(contract.operations)
+        deployments = len(contract.deployments)
+        assert shown["codes"] == len(contract.errors) + 1 + deployments + 1  # both tables with their headers
+        assert "The requested service has not been subscribed." in shown["text"] and "examples" in shown["text"]
+
         # The fault form: choose operation and code, press "Add fault": the simulator now has that fault.
         chromium.evaluate("document.getElementById('tab-faults').click()")
         chromium.wait_for("document.querySelectorAll('#fault-operation option').length > 1", what="the operations list")

@@ -213,11 +213,12 @@ async function showContract(service) {
     el("tr", {}, el("th", {}, "code"), el("th", {}, "HTTP"), el("th", {}, "message"), el("th", {}, "when")),
     Object.entries(raw.errors).map(([code, e]) => el("tr", {}, el("td", {}, el("code", {}, code)),
       el("td", {}, e.http_status), el("td", {}, e.message), el("td", {}, e.when))));
-  view.replaceChildren(el("h2", {}, raw.service, " ", el("span", { class: "muted" }, raw.title)),
+  const parts = [el("h2", {}, raw.service, " ", el("span", { class: "muted" }, raw.title)),
     el("p", { class: "muted" }, `source document ${raw.source}`), deployments,
     el("h3", {}, `Operations (${Object.keys(raw.operations).length})`), operations,
     el("h3", {}, `Error catalogue (${Object.keys(raw.errors).length})`), catalogue,
-    raw.$defs ? [el("h3", {}, "Schemas ($defs)"), el("pre", {}, JSON.stringify(raw.$defs, null, 2))] : null);
+    raw.$defs ? [el("h3", {}, "Schemas ($defs)"), el("pre", {}, JSON.stringify(raw.$defs, null, 2))] : null];
+  view.replaceChildren(...parts.flat().filter(Boolean));  // replaceChildren does not flatten arrays itself
 }
 
 // -- faults -------------------------------------------------------------------------------------
