@@ -87,3 +87,12 @@ def test_the_index_has_the_totals_and_a_chart_per_service(tmp_path, huawei_traff
     assert sum(1 for t, _ in page.tags if t == "svg") == len(report.services) == 1
     text = " ".join(page.text)
     assert "2/3" in text and f"4/{report.outcomes_total}" in text
+
+
+def test_the_same_traffic_writes_the_same_report_byte_for_byte(tmp_path, huawei_traffic):
+    sim = huawei_traffic.sim
+    for name in ("a", "b"):
+        report = compute(sim.contracts, CoverageData().add_all(huawei_traffic.entries))
+        write_html(report, tmp_path / name, sim.contracts)
+    for path in (tmp_path / "a").iterdir():
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
