@@ -221,7 +221,8 @@ class RequestMaker:
                 continue
             root = closed({"$defs": self.contract.defs, **schema} if isinstance(schema, dict) else schema)
             try:
-                parts[part] = from_schema(root, allow_x00=False)
+                parts[part] = from_schema(with_image_formats(root), allow_x00=False,
+                                          custom_formats={IMAGE_FORMAT: fixture_images()})
             except Exception as exc:  # a keyword hypothesis-jsonschema does not know: say so, don't crash
                 raise GenerationUnsupported(f"{part}: {exc}") from exc
         if not parts and not self.op.path_params:
@@ -374,6 +375,37 @@ def closed(schema: Any) -> Any:
     if "properties" in schema and not combining & set(schema):
         out["additionalProperties"] = False
     return out
+
+
+IMAGE_FORMAT = "apisim-fixture-image"
+
+
+def with_image_formats(schema: Any) -> Any:
+    """Base64 image fields (``contentEncoding: base64``, ``contentMediaType`` image/* or absent) drawn from
+    the fixture images: random base64 is never a picture, so a face or OCR operation would never succeed."""
+    if isinstance(schema, list):
+        return [with_image_formats(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    media = str(schema.get("contentMediaType", "image/"))
+    if schema.get("contentEncoding") == "base64" and media.startswith("image/"):
+        return {"type": "string", "format": IMAGE_FORMAT}
+    return {key: with_image_formats(value) if key not in ("const", "enum", "examples", "default") else value
+            for key, value in schema.items()}
+
+
+def fixture_images() -> Any:
+    """A strategy over the fixture images (faces, cards, invoices, and the broken ones), base64-encoded."""
+    import base64
+
+    from hypothesis import strategies as st
+
+    from simulator.resources import data_dir
+
+    folder = data_dir("simulator.fixtures_data", "fixtures") / "images"
+    images = [base64.b64encode(path.read_bytes()).decode("ascii") for path in sorted(folder.iterdir())
+              if path.is_file() and path.stat().st_size <= 1_000_000]
+    return st.sampled_from(images) if images else st.text(min_size=1)
 
 
 class GenerationUnsupported(Exception):

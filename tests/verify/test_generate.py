@@ -93,3 +93,17 @@ def test_generated_cdc_drafts_are_valid_and_reach_their_operation(draft):
 def test_generated_saf_drafts_are_valid_and_reach_their_operation(draft):
     assert INIT.problems(draft) == []
     assert draft.params["ServiceParameters"]["method"] == "init"
+
+
+FIND = RequestMaker(CDC, CDC.operations["face_find"])
+
+
+@settings(max_examples=10, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+@given(FIND.strategy())
+def test_base64_image_fields_are_drawn_from_the_fixture_images(draft):
+    import base64
+
+    from simulator.resources import data_dir
+
+    fixtures = {p.read_bytes() for p in (data_dir("simulator.fixtures_data", "fixtures") / "images").iterdir()}
+    assert base64.b64decode(draft.body["data"]["base64"]) in fixtures
