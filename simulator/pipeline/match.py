@@ -85,6 +85,11 @@ class Router:
         raise NoOperation(f"{request.method} {request.path} serves several operations; none matches this request "
                           f"(expected one of: {wanted})", closest=by_method[0][0])
 
+    def shared_envelope(self, request: SimRequest, dep: Deployment) -> str | None:
+        """The envelope every operation at this path uses, if they agree (None otherwise)."""
+        names = {op.binding(dep, "envelope") for op in self.operations(dep) if op.path_regex.match(request.path)}
+        return names.pop() if len(names) == 1 else None
+
     def _closest(self, request: SimRequest, dep: Deployment) -> Operation | None:
         import difflib
 

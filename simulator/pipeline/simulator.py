@@ -165,7 +165,13 @@ class Simulator:
     def _run(self, ctx: Context, service: ServiceDefinition) -> SimResponse:
         request = ctx.request
         if service.parse_params is not None:
-            ctx.params = service.parse_params(request)
+            try:
+                ctx.params = service.parse_params(request)
+            except ServiceError:
+                # Refused before an operation could be chosen: answer in the envelope the
+                # operations at this path share (e.g. CDC's recommend URL answers Yanxuan-style).
+                ctx.envelope_name = self.router.shared_envelope(request, ctx.deployment)
+                raise
 
         def view() -> dict[str, Any]:
             try:

@@ -13,30 +13,13 @@ from simulator.verify.report import failure_report
 
 CONTRACTS = sorted(load_contracts())
 
-# Discrepancies apisim verify found in services other engineers own, reported to them. Each entry names
-# the operations it affects; a failure anywhere else fails the test, and so does any failure once fixed
-# would be an XPASS (non-strict, so a fix lands without touching this file).
-KNOWN_DISCREPANCIES: dict[str, dict[str, str]] = {
-    "cdc-python": {
-        "recommend_item": "an envelope failure (-1/-2) before matching answers in the common envelope; "
-                          "the same code forced on a recommend operation answers Yanxuan-style with 'code'",
-        "recommend_index": "same as recommend_item",
-        "tags_text": "a generated text yields data.num 0, below the response schema's minimum of 1",
-    },
-}
-
 
 @pytest.mark.parametrize("service", CONTRACTS)
 def test_the_simulator_keeps_its_own_contract(service, verified):
     _, report = verified(service)
     assert report.results, "nothing was verified"
     assert not report.stopped, report.stopped
-    known = KNOWN_DISCREPANCIES.get(service, {})
-    unexpected = [r for r in report.failed if r.operation not in known]
-    assert not unexpected, "\n\n".join(failure_report(r) for r in unexpected)
-    if any(r.operation in known for r in report.failed):
-        pytest.xfail("; ".join(f"{op}: {why}" for op, why in known.items()
-                               if any(r.operation == op for r in report.failed)))
+    assert not report.failed, "\n\n".join(failure_report(r) for r in report.failed)
 
 
 @pytest.mark.parametrize("service", CONTRACTS)
