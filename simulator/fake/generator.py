@@ -50,6 +50,15 @@ class FakeData:
         rng = random.Random(seed)
         return _Walker(self.faker(seed), rng, defs or {}).value(schema, 0)
 
+    def complete(self, schema: Any, value: Any, seed: int, defs: dict[str, Any] | None = None) -> Any:
+        """``value`` with every property the schema names but ``value`` lacks filled in with fake data.
+
+        What is present wins, at every depth; only the missing parts are generated, so a handler that
+        answers in full costs no faking at all.
+        """
+        walker = _Walker(self.faker(seed), random.Random(seed), defs or {})
+        return walker.value(schema, 0) if value is None else walker.complete(schema, value, 0)
+
 
 class _Walker:
     def __init__(self, fk: Faker, rng: random.Random, defs: dict[str, Any]):
@@ -116,6 +125,20 @@ class _Walker:
             return None
         return None
 
+    def complete(self, schema: Any, value: Any, depth: int) -> Any:
+        """Fill in the properties ``value`` lacks; a value that is present, ``None`` included, stays."""
+        schema = self.deref(schema)
+        if not isinstance(value, dict) or not isinstance(schema, dict) or depth > _MAX_DEPTH:
+            return value
+        properties = _object_properties(schema, self.deref)
+        if not properties:
+            return value
+        # The schema's (the document's) field order first, then anything else the handler added.
+        out = {name: self.complete(sub, value[name], depth + 1) if name in value else self.value(sub, depth + 1)
+               for name, sub in properties.items()}
+        out.update((key, item) for key, item in value.items() if key not in out)
+        return out
+
     def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, sub in schema.get("properties", {}).items():
@@ -165,6 +188,19 @@ def _pick_type(schema: dict[str, Any]) -> str | None:
     return t
 
 
+def _object_properties(schema: dict[str, Any], deref: Any) -> dict[str, Any]:
+    """The properties an object schema names, through ``allOf`` and the first ``oneOf``/``anyOf`` branch."""
+    properties = dict(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        properties.update(_object_properties(deref(part), deref))
+    for key in ("oneOf", "anyOf"):
+        if schema.get(key):
+            first = deref(schema[key][0])
+            if isinstance(first, dict):
+                properties = {**_object_properties(first, deref), **properties}
+    return properties
+
+
 def _merge_schemas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     out = dict(a)
     for k, v in b.items():
@@ -175,15 +211,3 @@ def _merge_schemas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
-
-
-def deep_merge(base: Any, override: Any) -> Any:
-    """``override`` wins; dicts merge key by key (handler data over faked data)."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        out = dict(base)
-        for k, v in override.items():
-            out[k] = deep_merge(base.get(k), v) if k in base else v
-        return out
-    return override
-
-

@@ -1,8 +1,8 @@
 """Stage 5, render: the outcome in the service's own envelope.
 
-Success bodies start from fake data generated from the operation's response
-schema; what the handler returned is merged over it, so handlers only set what
-they know and every documented field is still present.
+Success bodies are what the handler returned, with every field the operation's
+response schema names but the handler left out filled in with fake data: handlers
+only set what they know and every documented field is still present.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any
 
 from simulator.contracts import ErrorEntry
 from simulator.core import ServiceError, SimResponse
-from simulator.fake.generator import deep_merge
 from simulator.pipeline.context import Context
 from simulator.services import Envelope, Reply
 
@@ -37,8 +36,7 @@ def render_success(ctx: Context, envelopes: dict[str, Envelope], outcome: Any) -
     schema = ctx.operation.response.get("body")
     body = reply.body
     if schema is not None and (body is None or isinstance(body, dict)):
-        base = ctx.fake(schema)
-        body = deep_merge(base, body) if body is not None else base
+        body = ctx.sim.fake.complete(schema, body, ctx.seed, ctx.contract.defs)
     response = envelope_for(ctx, envelopes).success(ctx, body)
     response.status = reply.status or response.status or ctx.operation.response.get("status", 200)
     for name, value in reply.headers.items():

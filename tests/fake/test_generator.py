@@ -51,3 +51,17 @@ def test_different_seeds_give_different_values():
 def test_generated_bank_cards_pass_luhn_and_resident_ids_are_valid(rng):
     assert luhn_valid(bank_card(None, rng))
     assert resident_id_valid(resident_id(None, rng))
+
+
+def test_complete_fills_only_what_is_missing_and_keeps_the_documented_order():
+    schema = {"type": "object", "properties": {
+        "a": {"x-faker": "invoice_number"},
+        "nested": {"type": "object", "properties": {"x": {"type": "integer"}, "y": {"x-faker": "name"}}},
+        "b": {"type": "string"},
+    }}
+    done = fake.complete(schema, {"b": "given", "nested": {"x": 5}, "extra": 1, "a": None}, 3)
+    assert list(done) == ["a", "nested", "b", "extra"]
+    assert done["a"] is None, "an explicit null from the handler stays"
+    assert done["b"] == "given" and done["nested"]["x"] == 5 and done["extra"] == 1
+    assert isinstance(done["nested"]["y"], str) and done["nested"]["y"]
+    assert fake.complete(schema, None, 3) == fake.generate(schema, 3)
