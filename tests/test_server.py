@@ -1,0 +1,31 @@
+"""SimulatorServer: one loopback port per deployment, routing by Host, loopback only."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from simulator.config import SimulatorConfig
+from simulator.server import SimulatorServer, free_port_base
+
+
+def test_a_non_loopback_bind_address_is_refused():
+    with pytest.raises(ValueError, match="binds loopback only"):
+        SimulatorServer(SimulatorConfig(host="0.0.0.0", services=["huawei-ocr"]))
+
+
+def test_each_deployment_has_its_port_and_the_original_host_reaches_it_on_any_port():
+    with SimulatorServer(SimulatorConfig(services=["huawei-ocr"], port_base=free_port_base())) as server:
+        server.wait_until_accepting()
+        ocr_port = server.base_url("huawei-ocr").rsplit(":", 1)[1]
+        # An IAM request sent to the OCR deployment's port, carrying IAM's original Host header.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{ocr_port}/v3/auth/tokens", method="POST",
+            data=json.dumps({"auth": {"identity": {"methods": ["password"], "password": {"user": {
+                "name": "apisim-demo", "password": "apisim-demo-password", "domain": {"name": "apisim-demo"}}}}}}).encode(),
+            headers={"Host": "iam.cn-north-4.myhuaweicloud.com", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 201 and response.headers["X-Subject-Token"].startswith("MII")
+        assert server.simulator.journal.entries()[-1]["deployment"] == "iam"
