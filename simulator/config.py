@@ -35,6 +35,9 @@ class SimulatorConfig:
     journal_limit: int = 10_000
     # Faults, rate limits, scenarios, state seeds and admin_token (simulator/control; --config FILE).
     control: dict[str, Any] = field(default_factory=dict)
+    # Whether the server under the simulator can reset or drop a connection (werkzeug can; granian
+    # answers 500 instead), so connection faults are refused up front where they cannot happen.
+    dropped_connections: bool = True
 
 
 def load_credentials_file(path: str | Path) -> dict[str, list[dict[str, Any]]]:

@@ -331,7 +331,7 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
     if server == "dev" and workers > 1:
         raise ValueError("the dev server is one process: use --server granian or gunicorn for --workers > 1")
     store_url, cleanup = store_for(workers, config.store_url)
-    config = replace(config, store_url=store_url)
+    config = replace(config, store_url=store_url, dropped_connections=server != "granian")
     try:
         simulator = Simulator(config)  # once, in the master: the workers inherit it prepared
         if server == "dev":

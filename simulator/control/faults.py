@@ -47,6 +47,7 @@ ANSWER_ACTIONS = ("code", "status")  # answer instead of the operation
 BODY_ACTIONS = ("empty", "truncate", "malformed")  # the operation runs; its answer is spoiled
 TRANSPORT_ACTIONS = ("reset", "disconnect", "hang")  # the connection itself misbehaves
 ACTIONS = ("delay", *ANSWER_ACTIONS, *BODY_ACTIONS, *TRANSPORT_ACTIONS)
+DROPPING_ACTIONS = ("reset", "disconnect")  # need a server that can break the connection itself
 _BUDGET_KEYS = ("times", "probability", "after_calls", "start", "end", "for_seconds", "seed")
 
 
@@ -114,6 +115,9 @@ def _normalise_action(raw: Any, match: dict[str, Any], sim: "Simulator") -> dict
     if not isinstance(raw, dict) or raw.get("type") not in ACTIONS:
         raise FaultError(f"action.type: one of {', '.join(ACTIONS)}")
     kind = raw["type"]
+    if kind in DROPPING_ACTIONS and not sim.config.dropped_connections:
+        raise FaultError(f"action {kind}: this server (granian) cannot drop a connection, it would answer 500 "
+                         "instead; run `apisim serve --server dev` (or use the pytest fixtures) for connection faults")
     action: dict[str, Any] = {"type": kind}
     if kind == "code":
         action["code"] = _checked_code(raw.get("code"), match, sim)

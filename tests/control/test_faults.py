@@ -134,6 +134,16 @@ def test_in_process_a_reset_raises_connection_reset_and_a_hang_raises_a_timeout(
     assert statuses == [0, 0, 0, 401]
 
 
+@pytest.mark.parametrize("action", ["reset", "disconnect"])
+def test_a_server_that_cannot_drop_connections_refuses_those_faults_saying_what_to_run(make_sim, action):
+    sim = make_sim(dropped_connections=False)  # as under granian, which would answer 500 instead
+    answer = sim.admin("POST", "/faults", json={"match": {"service": "huawei-ocr"}, "action": {"type": action}})
+    assert answer.status_code == 400
+    assert "cannot drop a connection" in answer.get_json()["apisim_error"]
+    assert "apisim serve --server dev" in answer.get_json()["apisim_error"]
+    add(sim, {"match": {"service": "huawei-ocr"}, "action": {"type": "hang", "max_ms": 10}})  # a hang it can do
+
+
 def test_times_fires_on_the_next_n_calls_only(sim):
     sim.control.faults.error("huawei-ocr", code="APIGW.0308", times=2)
     assert [sim.ocr().status_code for _ in range(4)] == [429, 429, 401, 401]
