@@ -9,19 +9,14 @@ import alibabacloud_tea_openapi.models as open_api_models
 import alibabacloud_tea_util.models as util_models
 import pytest
 
-from simulator.config import SimulatorConfig
-from simulator.server import SimulatorServer, free_port_base
-
 from .conftest import DEMO, METAINFO, ZHANG_SAN
 
 INIT = json.dumps({"method": "init", "name": "张三", "certNumber": ZHANG_SAN, "metainfo": METAINFO}, ensure_ascii=False)
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    with SimulatorServer(SimulatorConfig(services=["aliyun-saf"], port_base=free_port_base())) as srv:
-        srv.wait_until_accepting()
-        yield srv.base_url("aliyun-saf").split("://", 1)[1].rstrip("/")
+def endpoint(live_server):
+    return live_server.base_url("aliyun-saf").split("://", 1)[1].rstrip("/")
 
 
 @pytest.fixture(autouse=True)

@@ -12,18 +12,14 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkocr.v1 import OcrClient, QuotaInvoiceRequestBody, RecognizeQuotaInvoiceRequest
 from huaweicloudsdkocr.v1.model.recognize_quota_invoice_response import RecognizeQuotaInvoiceResponse
 
-from simulator.config import SimulatorConfig
-from simulator.server import SimulatorServer, free_port_base
 
 DEMO = {"ak": "APISIMDEMOAK0000HWOCR", "sk": "apisim-demo-secret-key-huawei-ocr-0000000",
         "project_id": "0a1b2c3d4e5f60718293a4b5c6d7e8f9"}
 
 
 @pytest.fixture(scope="module")
-def server():
-    with SimulatorServer(SimulatorConfig(services=["huawei-ocr"], port_base=free_port_base())) as srv:
-        srv.wait_until_accepting()
-        yield srv
+def server(live_server):
+    return live_server
 
 
 def sdk_client(server, sk=DEMO["sk"], retries=0):
