@@ -85,7 +85,17 @@ class Operation:
         return self.contract.defaults.get(key)
 
     def documented_codes(self) -> list[str]:
-        return list(self.errors)
+        """Every code this operation can answer: its own, its auth's, the validation ones and the
+        internal error, in contract order, once each. ``X-Apisim-Code`` accepts exactly these, and
+        coverage counts against them."""
+        codes = list(self.errors)
+        for dep_name in self.deployments:
+            auth = self.binding(self.contract.deployment(dep_name), "auth") or {}
+            codes += list((auth.get("errors") or {}).values())
+        codes += list(self.validation_errors.values())
+        if self.contract.internal_error:
+            codes.append(self.contract.internal_error)
+        return list(dict.fromkeys(codes))
 
     def __repr__(self) -> str:
         return f"<Operation {self.contract.service}.{self.id} {self.method} {self.path}>"

@@ -19,15 +19,8 @@ from simulator.coverage.data import SUCCESS, Cell, CoverageData
 
 
 def documented_codes(contract: Contract, op: Operation) -> list[str]:
-    """Every error code ``op`` can answer per its contract, in contract order, without repeats."""
-    codes = list(op.errors)
-    for dep_name in op.deployments:
-        auth = op.binding(contract.deployment(dep_name), "auth") or {}
-        codes += list((auth.get("errors") or {}).values())
-    codes += list(op.validation_errors.values())
-    if contract.internal_error:
-        codes.append(contract.internal_error)
-    return list(dict.fromkeys(codes))
+    """Every error code ``op`` can answer per its contract (what ``X-Apisim-Code`` accepts)."""
+    return op.documented_codes()
 
 
 @dataclass

@@ -225,15 +225,7 @@ class Simulator:
 
     def forceable_codes(self, contract: Contract, op_id: str) -> list[str]:
         """Codes ``X-Apisim-Code`` may force on an operation: its own, its auth's and the validation ones."""
-        op = contract.operations[op_id]
-        codes = list(op.errors)
-        for dep_name in op.deployments:
-            auth = op.binding(contract.deployment(dep_name), "auth") or {}
-            codes += list((auth.get("errors") or {}).values())
-        codes += list(op.validation_errors.values())
-        if contract.internal_error:
-            codes.append(contract.internal_error)
-        return list(dict.fromkeys(codes))
+        return contract.operations[op_id].documented_codes()
 
 
 class _ApisimRefusal(Exception):
