@@ -53,11 +53,6 @@ class Context:
             self.extra["_request_rng"] = random.Random(f"{self.seed}:{self.seq}")
         return self.extra["_request_rng"]
 
-    def fake(self, schema: Any, salt: str = "") -> Any:
-        """A fake value for ``schema`` (``$ref``s resolve against this contract), deterministic per request."""
-        seed = self.seed if not salt else hash_salt(self.seed, salt)
-        return self.sim.fake.generate(schema, seed, self.contract.defs)
-
     def clock(self) -> datetime:
         return self.sim.config.clock()
 
@@ -72,8 +67,3 @@ class Context:
     def fail(self, code: str, message: str | None = None, **data: Any) -> None:
         raise ServiceError(code, message, data=data or None)
 
-
-def hash_salt(seed: int, salt: str) -> int:
-    from simulator.fake import request_seed
-
-    return request_seed(seed, salt)

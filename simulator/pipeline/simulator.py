@@ -79,7 +79,7 @@ class Simulator:
         if self._faces is None:
             from simulator.faces.model import FaceModel
 
-            self._faces = FaceModel(seed=self.config.seed) if _accepts_seed(FaceModel) else FaceModel()
+            self._faces = FaceModel()  # stateless: what a face image holds depends on the image alone
         return self._faces
 
     @property
@@ -254,15 +254,6 @@ def _failure_stage(ctx: Context, err: ServiceError) -> str:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000
-
-
-def _accepts_seed(cls: Any) -> bool:
-    import inspect
-
-    try:
-        return "seed" in inspect.signature(cls).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _check_response(ctx: Context, response: SimResponse) -> None:
