@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 
+from simulator.contracts.fastcheck import SchemaValidator
+
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -145,9 +147,10 @@ class Contract:
         }
         self.operations = {op_id: Operation(self, op_id, op) for op_id, op in raw["operations"].items()}
 
-    def validator(self, schema: Any) -> Draft202012Validator:
+    def validator(self, schema: Any) -> SchemaValidator:
         root = {"$defs": self.defs, **schema} if isinstance(schema, dict) else schema
-        return Draft202012Validator(root, format_checker=self._format_checker)
+        return SchemaValidator(Draft202012Validator(root, format_checker=self._format_checker), schema,
+                               self.defs, self._format_checker)
 
     def deployment(self, name: str | None = None) -> Deployment:
         if name is None:

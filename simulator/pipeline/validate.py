@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 
 from simulator.core import ServiceError, SimRequest
 from simulator.contracts import Contract, Operation
@@ -57,7 +57,7 @@ def validate_request(operation: Operation, contract: Contract, parts: dict[str, 
     """``parts`` maps ``body``/``query``/``headers``/``params``/``path_params`` to what was received."""
     for part, validator in operation.validators.items():
         try:
-            error = best_match(validator.iter_errors(parts.get(part)))
+            error = validator.first_error(parts.get(part))
         except RecursionError:
             raise validation_error(operation, "invalid", f"{part}: nested too deeply") from None
         if error is not None:
