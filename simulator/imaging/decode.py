@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import hashlib
 import io
 import re
@@ -277,21 +278,11 @@ def inspect_image(
         raise ImageTooLarge(f"the image is {len(data)} bytes, over the {max_bytes}-byte limit", size=len(data))
     if not data:
         raise NotAnImage("the image is empty")
-    img = _open(data)
-    try:
-        return _inspect_opened(img, data, formats, min_side, max_side)
-    finally:
-        img.close()
-
-
-def _inspect_opened(
-    img: Image.Image, data: bytes, formats: Collection[str] | None, min_side: int | None, max_side: int | None
-) -> DecodedImage:
-    try:
-        fmt = _canonical_format(img.format or "")
-        width, height = img.size
-    except Exception:
-        raise NotAnImage("the data is not an image in any supported format") from None
+    probe = _probe_cached(data) if len(data) <= _PROBE_CACHE_MAX_BYTES else _probe(data)
+    if isinstance(probe, ImageError):
+        raise copy.copy(probe)
+    image, incomplete = probe
+    fmt, width, height = image.format, image.width, image.height
     if formats is not None and fmt not in {_canonical_format(f) for f in formats}:
         raise UnsupportedFormat(f"{fmt} images are not accepted here (accepted: {', '.join(sorted(formats))})", fmt)
     if width <= 0 or height <= 0:
@@ -300,8 +291,42 @@ def _inspect_opened(
         raise ImageTooLarge(f"the image is {width}x{height}, a side is over {max_side} px", width=width, height=height)
     if min_side is not None and min(width, height) < min_side:
         raise ImageTooSmall(f"the image is {width}x{height}, a side is under {min_side} px", width=width, height=height)
-    _check_complete(img, data, fmt)
-    return DecodedImage(data=data, format=fmt, width=width, height=height)
+    if incomplete is not None:
+        raise copy.copy(incomplete)
+    return image
+
+
+# Users' suites and load tests send the same few images again and again, and what an image is
+# depends on its bytes alone: the probe of small images is kept (at most 64 x 256 KB).
+_PROBE_CACHE_MAX_BYTES = 256 * 1024
+
+
+def _probe(data: bytes) -> ImageError | tuple[DecodedImage, ImageError | None]:
+    """What ``data`` is, before any service's limits: the error that stops it being an image, or the
+    image and the error (if any) that says it is cut short."""
+    try:
+        img = _open(data)
+    except ImageError as exc:
+        return exc
+    try:
+        try:
+            fmt = _canonical_format(img.format or "")
+            width, height = img.size
+        except Exception:
+            return NotAnImage("the data is not an image in any supported format")
+        if width <= 0 or height <= 0:
+            return DecodedImage(data=data, format=fmt, width=width, height=height), None
+        try:
+            _check_complete(img, data, fmt)
+            incomplete = None
+        except ImageError as exc:
+            incomplete = exc
+        return DecodedImage(data=data, format=fmt, width=width, height=height), incomplete
+    finally:
+        img.close()
+
+
+_probe_cached = lru_cache(maxsize=64)(_probe)
 
 
 def decode_image(

@@ -190,3 +190,25 @@ def test_an_image_needing_a_full_decode_beyond_pillows_safe_size_is_too_large(mo
 def test_error_details_are_optional_for_callers_that_raise_them():
     assert UnsupportedFormat("r").format == "" and UnknownImageUrl("r").url == ""
     assert ImageTooSmall("r").width is None
+
+
+def test_an_image_seen_again_is_judged_by_each_callers_own_limits():
+    data = encode("PNG", (40, 30))
+    assert inspect_image(data, formats=["PNG"]).width == 40
+    with pytest.raises(UnsupportedFormat):
+        inspect_image(data, formats=["JPEG"])
+    with pytest.raises(ImageTooSmall):
+        inspect_image(data, min_side=100)
+    assert inspect_image(data, max_side=40).height == 30
+
+
+def test_a_cut_short_image_is_refused_every_time_it_is_sent():
+    data = encode("PNG", (40, 30))[:-20]
+    reasons = []
+    for _ in range(2):
+        with pytest.raises(TruncatedImage) as caught:
+            inspect_image(data)
+        reasons.append(str(caught.value))
+    assert reasons[0] == reasons[1]
+    with pytest.raises(UnsupportedFormat):  # a service that refuses the format says so first
+        inspect_image(data, formats=["JPEG"])
