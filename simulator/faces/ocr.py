@@ -88,8 +88,13 @@ def ocr_content(image: DecodedImage, kind: str | None = None) -> dict[str, objec
 
 def ocr_confidence(image: DecodedImage, fields: tuple[str, ...] | list[str]) -> dict[str, float]:
     """A stable per-field recognition confidence in [0.95, 1.0) (as Huawei's ``confidence``)."""
-    return {f: round(random.Random(stable_seed("confidence", image.digest, f)).uniform(0.95, 0.9999), 4)
-            for f in fields}
+    return dict(_confidences(image.digest, tuple(fields)))
+
+
+@lru_cache(maxsize=1024)
+def _confidences(digest: str, fields: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    return tuple((f, round(random.Random(stable_seed("confidence", digest, f)).uniform(0.95, 0.9999), 4))
+                 for f in fields)
 
 
 def bank_of(number: str) -> str:
