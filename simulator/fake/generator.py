@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from faker import Faker
 
@@ -56,15 +56,30 @@ class FakeData:
         What is present wins, at every depth; only the missing parts are generated, so a handler that
         answers in full costs no faking at all.
         """
-        walker = _Walker(self.faker(seed), random.Random(seed), defs or {})
+        # Seeding Faker and the RNG is most of the cost when nothing is missing, so it waits until
+        # a value is actually made.
+        walker = _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {})
         return walker.value(schema, 0) if value is None else walker.complete(schema, value, 0)
 
 
 class _Walker:
-    def __init__(self, fk: Faker, rng: random.Random, defs: dict[str, Any]):
-        self.fk = fk
-        self.rng = rng
+    def __init__(self, fk: Faker | Callable[[], Faker], rng: random.Random | Callable[[], random.Random],
+                 defs: dict[str, Any]):
+        self._fk = fk
+        self._rng = rng
         self.defs = defs
+
+    @property
+    def fk(self) -> Faker:
+        if not isinstance(self._fk, Faker):
+            self._fk = self._fk()
+        return self._fk
+
+    @property
+    def rng(self) -> random.Random:
+        if not isinstance(self._rng, random.Random):
+            self._rng = self._rng()
+        return self._rng
 
     def deref(self, schema: Any) -> Any:
         seen = 0
