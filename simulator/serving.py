@@ -63,8 +63,15 @@ def store_for(workers: int, store_url: str | None) -> tuple[str | None, Callable
     """
     if store_url or workers <= 1:
         return store_url, lambda: None
-    folder = tempfile.TemporaryDirectory(prefix="apisim-state-")
+    folder = tempfile.TemporaryDirectory(prefix="apisim-state-", dir=_memory_backed_dir())
     return f"sqlite:///{folder.name}/state.db", folder.cleanup
+
+
+def _memory_backed_dir() -> str | None:
+    """Linux's RAM-backed /dev/shm when there is one: the state lives as long as the server, and
+    on a disk-backed /tmp SQLite's writes (and its checkpoints' fsyncs) cost about twice as much."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
 # -- the RSGI adapter -----------------------------------------------------------------------------
@@ -182,7 +189,7 @@ class GranianServer:
         self._stopping = False
 
     def serve_forever(self, ready: Callable[[], None] = lambda: None) -> None:
-        from granian.server.embed import Server  # noqa: F401  (fail in the master, not in every worker)
+        import granian  # noqa: F401  (fail in the master, not in every worker)
 
         check_ports_free(self.simulator.config.host, self.ports)
         close_store(self.simulator)
@@ -212,7 +219,7 @@ class GranianServer:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the master turns Ctrl-C into SIGTERM
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                asyncio.run(self._worker())
+                self._worker()
             except BaseException:  # noqa: BLE001 - a worker must never return into the master's code
                 log.exception("worker %d failed", index + 1)
                 code = 1
@@ -220,18 +227,13 @@ class GranianServer:
                 os._exit(code)
         self._children[pid] = index
 
-    async def _worker(self) -> None:
-        from granian.constants import Interfaces
-        from granian.server.embed import Server
-
+    def _worker(self) -> None:
         app = RSGIApp(self.simulator)
-        host = self.simulator.config.host
-        servers = [Server(app, address=host, port=port, interface=Interfaces.RSGI, log_enabled=False, backlog=1024)
-                   for port in self.ports]
-        loop = asyncio.get_running_loop()
-        stop_all = lambda: [s.stop() for s in servers]  # noqa: E731 - a signal callback
-        loop.add_signal_handler(signal.SIGTERM, stop_all)
-        await asyncio.gather(*(s.serve() for s in servers))
+        try:
+            serve_ports_natively(app, self.simulator.config.host, self.ports)
+        except NativeWorkersUnavailable as exc:
+            log.warning("granian's native workers are unavailable (%s); serving with embedded servers", exc)
+            asyncio.run(serve_ports_embedded(app, self.simulator.config.host, self.ports))
 
     def _request_stop(self, signum: int, frame: object) -> None:
         if self._stopping:
@@ -254,6 +256,77 @@ class GranianServer:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+class NativeWorkersUnavailable(Exception):
+    """This granian's internals differ from the ones :func:`serve_ports_natively` was written for."""
+
+
+def serve_ports_natively(app: RSGIApp, host: str, ports: list[int]) -> None:
+    """One granian Rust worker per port, all calling ``app`` on this process's one event loop.
+
+    granian's own server binds a single address, and its embedded server (one per port) runs the
+    HTTP layer through asyncio, which cost about a quarter of the throughput. These are the
+    workers granian's own processes run, one per port; they are not granian's public API, so
+    any mismatch raises :class:`NativeWorkersUnavailable` before a port is bound.
+    """
+    try:
+        from granian._futures import _future_watcher_wrapper, _new_cbscheduler
+        from granian._granian import RSGIWorker, WorkerSignal
+        from granian._loops import loops
+        from granian.constants import HTTPModes, SSLProtocols
+        from granian.net import SocketSpec
+        from granian.rsgi import _callback_wrapper
+
+        def make_worker(index: int, port: int) -> Any:
+            spec = SocketSpec(host, port, 1024)
+            ssl = (False, None, None, None, str(SSLProtocols.tls13), None, [], False)
+            return spec, RSGIWorker(index, (spec, None), None, 1, 512, 1, 30, 1024, HTTPModes.http1, None, None,
+                                    False, None, *ssl, (None, None))
+
+        workers = [make_worker(i + 1, port) for i, port in enumerate(ports)]
+        signals = [WorkerSignal() for _ in ports]
+    except (ImportError, TypeError, AttributeError) as exc:
+        raise NativeWorkersUnavailable(f"{type(exc).__name__}: {exc}") from None
+
+    loop = loops.get("auto")
+    asyncio.set_event_loop(loop)
+    callback = _future_watcher_wrapper(_callback_wrapper(app.__rsgi__, None))
+    stopped = asyncio.Event()
+    remaining = [len(workers)]
+
+    def worker_stopped() -> None:  # called from the worker's thread once its requests are done
+        def count() -> None:
+            remaining[0] -= 1
+            if remaining[0] == 0:
+                stopped.set()
+        loop.call_soon_threadsafe(count)
+
+    for (spec, worker), signal_ in zip(workers, signals):
+        spec.build()
+        signal_.add_cb(worker_stopped)
+        worker.serve_str(_new_cbscheduler(loop, callback, impl_asyncio=True), loop, signal_)
+    loop.add_signal_handler(signal.SIGTERM, lambda: [s.set() for s in signals])
+
+    async def until_stopped() -> None:
+        await stopped.wait()
+
+    try:
+        loop.run_until_complete(until_stopped())
+    finally:
+        loop.close()
+
+
+async def serve_ports_embedded(app: RSGIApp, host: str, ports: list[int]) -> None:
+    """One embedded granian server per port in this process's event loop (the fallback)."""
+    from granian.constants import Interfaces
+    from granian.server.embed import Server
+
+    servers = [Server(app, address=host, port=port, interface=Interfaces.RSGI, log_enabled=False, backlog=1024)
+               for port in ports]
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, lambda: [s.stop() for s in servers])
+    await asyncio.gather(*(s.serve() for s in servers))
 
 
 # -- gunicorn -------------------------------------------------------------------------------------
