@@ -30,7 +30,6 @@ from simulator.services import ServiceDefinition, discover_services
 from simulator.store import ServiceStore, open_store
 
 log = logging.getLogger("apisim")
-SEQ_NS = "apisim:counters"
 SEEDED_NS = "apisim:seeded"  # services whose demo state a shared store already holds
 
 
@@ -117,7 +116,7 @@ class Simulator:
 
     def handle(self, request: SimRequest) -> SimResponse:
         started = time.perf_counter()
-        seq = self.store.incr(SEQ_NS, "seq")
+        seq = self.store.sequence()
         try:
             dep = self.router.deployment_for(request)
         except NoDeployment as exc:

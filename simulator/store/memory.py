@@ -17,6 +17,7 @@ class MemoryStore:
         self._maps: dict[str, dict[str, Any]] = {}
         self._lists: dict[str, list[Any]] = {}
         self._appended: dict[str, int] = {}  # items ever appended per list (positions survive trimming)
+        self._sequence = 0
 
     def get(self, ns: str, key: str, default: Any = None) -> Any:
         with self._lock:
@@ -67,9 +68,15 @@ class MemoryStore:
             return sorted({ns for table in (self._maps, self._lists) for ns, v in table.items()
                            if ns.startswith(prefix) and v})
 
+    def sequence(self) -> int:
+        with self._lock:
+            self._sequence += 1
+            return self._sequence
+
     def clear(self, prefix: str | None = None) -> None:
         with self._lock:
             if prefix is None:
+                self._sequence = 0
                 self._maps.clear()
                 self._lists.clear()
                 self._appended.clear()

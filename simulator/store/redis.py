@@ -132,6 +132,9 @@ class RedisStore:
                 found.add(key[len(head):])
         return sorted(found)
 
+    def sequence(self) -> int:
+        return int(self._redis.incr(f"{self.prefix}:sequence"))  # clear() deletes it with the rest
+
     def clear(self, prefix: str | None = None) -> None:
         if prefix is None:
             patterns = [f"{_glob_escape(self.prefix)}:*"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from simulator.store import ServiceStore, open_store
@@ -102,6 +104,21 @@ def test_clear_with_a_prefix_forgets_only_those_namespaces(store):
     assert store.get("svc-b:users", "u") == 2
 
 
+def test_the_sequence_counts_from_one_and_only_a_full_clear_restarts_it(store):
+    assert [store.sequence() for _ in range(3)] == [1, 2, 3]
+    store.put("svc:a", "k", 1)
+    store.clear("svc:")
+    assert store.sequence() == 4
+    store.clear()
+    assert store.sequence() == 1
+
+
+def test_the_sequence_is_independent_of_counters_and_lists(store):
+    store.incr("counters", "seq")
+    store.append("journal", {})
+    assert store.sequence() == 1
+
+
 def test_clear_without_a_prefix_forgets_everything(store):
     store.put("a", "k", 1)
     store.append("b", 1)
@@ -145,13 +162,28 @@ def test_a_second_handle_on_a_shared_store_sees_the_same_state(shared_store_url)
     first.clear()
 
 
-def test_sqlite_store_runs_in_wal_mode(tmp_path):
-    store = SQLiteStore(tmp_path / "state.db")
-    (mode,) = store._db.execute("PRAGMA journal_mode").fetchone()
-    assert mode == "wal"
+def test_sqlite_store_runs_both_its_databases_in_wal_mode(tmp_path):
+    SQLiteStore(tmp_path / "state.db")
+    for name in ("state.db", "state.db.lists"):
+        with sqlite3.connect(tmp_path / name) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "postgres://x", "file:///tmp/x"])
 def test_unknown_or_incomplete_store_urls_are_refused(url):
     with pytest.raises(ValueError):
         open_store(url)
+
+
+def test_a_new_sqlite_database_starts_afresh_whatever_an_old_one_left_beside_it(tmp_path):
+    path = tmp_path / "state.db"
+    old = SQLiteStore(path)
+    assert [old.sequence() for _ in range(3)] == [1, 2, 3]
+    old.append("journal", {"old": True})
+    old.close()
+    for name in ("state.db", "state.db-wal", "state.db-shm"):  # the maps database only
+        (tmp_path / name).unlink(missing_ok=True)
+    new = SQLiteStore(path)
+    assert new.sequence() == 1
+    assert new.values("journal") == []
+    assert SQLiteStore(path).sequence() == 2  # an existing database keeps its place

@@ -20,7 +20,8 @@ def _hammer(store, worker: int) -> dict:
     for i in range(PER_WORKER):
         store.put("faces", f"w{worker}-{i}", {"worker": worker, "i": i})
     positions = [store.append("journal", {"worker": worker, "i": i}) for i in range(PER_WORKER)]
-    return {"won": sum(won), "ids": ids, "positions": positions}
+    sequence = [store.sequence() for _ in range(PER_WORKER)]
+    return {"won": sum(won), "ids": ids, "positions": positions, "sequence": sequence}
 
 
 def _check(store, results: list[dict], workers: int) -> None:
@@ -28,6 +29,7 @@ def _check(store, results: list[dict], workers: int) -> None:
     assert sum(r["won"] for r in results) == 1 + 5  # one nonce and five keys: each won exactly once
     assert sorted(i for r in results for i in r["ids"]) == list(range(1, total + 1))
     assert sorted(p for r in results for p in r["positions"]) == list(range(1, total + 1))
+    assert sorted(n for r in results for n in r["sequence"]) == list(range(1, total + 1))
     assert len(store.items("faces")) == total
     assert len(store.values("journal")) == total
     assert store.get("counters", "id") == total
