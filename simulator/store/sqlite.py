@@ -1,9 +1,9 @@
 """The SQLite store: state shared by every worker process on one host.
 
-Maps live in ``<path>`` and lists (the journal, above all) in ``<path>.lists``:
-two SQLite databases in WAL mode (readers never block the writer), so the
-journal entry every request appends never waits for, nor stalls, a write of
-service state. Each thread of each process has its own connections (SQLite
+Maps live in ``<path>`` and each list namespace in a database of its own in
+``<path>.lists/``, all SQLite in WAL mode (readers never block the writer): a
+journal entry (every request appends one, each worker to its own namespace)
+never waits for, nor stalls, another worker's entry or a write of service state. Each thread of each process has its own connections (SQLite
 connections must not cross a ``fork``), and every operation is one SQL
 statement or one transaction, so each is atomic on its own across threads and
 processes: uniqueness comes from the primary key (``INSERT ... ON CONFLICT DO
@@ -24,6 +24,7 @@ so ``items`` lists keys in insertion order, exactly like the memory store.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import sqlite3
@@ -138,17 +139,41 @@ class SQLiteStore:
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._maps = _Database(self.path, _MAPS_SCHEMA)
-        self._lists = _Database(self.path + ".lists", _LISTS_SCHEMA)
+        self._lists_dir = Path(self.path + ".lists")
+        self._lists_dir.mkdir(exist_ok=True)
+        self._lists: dict[str, _Database] = {}  # file name -> database, opened on first use
+        self._lists_lock = threading.Lock()
         self._local = threading.local()
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         if self._maps.fresh:  # what a deleted database left beside it must not carry over
-            with self._lists.writing() as lists:
-                lists.execute("DELETE FROM lists")
+            for database in self._list_databases():
+                with database.writing() as lists:
+                    lists.execute("DELETE FROM lists")
             self._write_sequence(0)
+
+    def _list_database(self, ns: str) -> _Database:
+        name = hashlib.blake2b(ns.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest() + ".db"
+        database = self._lists.get(name)
+        if database is None:
+            with self._lists_lock:
+                database = self._lists.get(name)
+                if database is None:
+                    database = self._lists[name] = _Database(str(self._lists_dir / name), _LISTS_SCHEMA)
+        return database
+
+    def _list_databases(self) -> list[_Database]:
+        """Every list database, those other processes created included."""
+        for file in sorted(self._lists_dir.glob("*.db")):
+            if file.name not in self._lists:
+                with self._lists_lock:
+                    if file.name not in self._lists:
+                        self._lists[file.name] = _Database(str(file), _LISTS_SCHEMA)
+        return list(self._lists.values())
 
     def close(self) -> None:
         self._maps.close()
-        self._lists.close()
+        for database in self._lists.values():
+            database.close()
         local = self._local
         if getattr(local, "pid", None) == os.getpid():
             os.close(local.seq_fd)
@@ -196,14 +221,15 @@ class SQLiteStore:
     def append(self, ns: str, value: Any, keep: int | None = None) -> int:
         """Positions count every item ever appended, so trimming the oldest never reuses one."""
         encoded = self._dumps(value)
-        with self._lists.writing() as db:
+        with self._list_database(ns).writing() as db:
             (idx,) = db.execute("INSERT INTO lists (ns, idx, value, keep) "
                                 "SELECT ?, COALESCE(MAX(idx), 0) + 1, ?, ? FROM lists WHERE ns = ? RETURNING idx",
                                 (ns, encoded, keep, ns)).fetchone()
         return idx
 
     def values(self, ns: str) -> list[Any]:
-        rows = self._lists.conn.execute("SELECT value FROM lists WHERE ns = ? ORDER BY idx", (ns,)).fetchall()
+        rows = self._list_database(ns).conn.execute("SELECT value FROM lists WHERE ns = ? ORDER BY idx",
+                                                    (ns,)).fetchall()
         return [json.loads(value) for (value,) in rows]
 
     # -- the request sequence -----------------------------------------------------------------
@@ -239,12 +265,13 @@ class SQLiteStore:
     def namespaces(self, prefix: str = "") -> list[str]:
         found = {ns for (ns,) in self._maps.conn.execute(
             "SELECT DISTINCT ns FROM kv WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))}
-        found.update(ns for (ns,) in self._lists.conn.execute(
-            "SELECT DISTINCT ns FROM lists WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix)))
+        for database in self._list_databases():
+            found.update(ns for (ns,) in database.conn.execute(
+                "SELECT DISTINCT ns FROM lists WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix)))
         return sorted(found)
 
     def clear(self, prefix: str | None = None) -> None:
-        for database, table in ((self._maps, "kv"), (self._lists, "lists")):
+        for database, table in ((self._maps, "kv"), *((d, "lists") for d in self._list_databases())):
             with database.writing() as db:
                 if prefix is None:
                     db.execute(f"DELETE FROM {table}")

@@ -136,3 +136,18 @@ def test_the_memory_store_is_private_to_its_simulator(kind):
     first, second = _workers("memory://", "huawei-ocr")
     _huawei_token(first)
     assert first.journal.entries() and not second.journal.entries()
+
+
+def test_workers_journaling_to_their_own_partitions_read_as_one_capped_journal(shared_store_url):
+    workers = [Simulator(SimulatorConfig(services=["huawei-ocr"], store_url=shared_store_url, clock=lambda: NOW,
+                                         journal_limit=5)) for _ in range(2)]
+    for index, worker in enumerate(workers):
+        worker.journal.partition = f"worker-{index + 1}"
+    for i in range(8):
+        _post(workers[i % 2], "ocr.cn-north-4.myhuaweicloud.com", "/v2/x/ocr/quota-invoice", {})
+    reader = Simulator(SimulatorConfig(services=["huawei-ocr"], store_url=shared_store_url, journal_limit=5))
+    for journal in (workers[0].journal, reader.journal):
+        assert [e["seq"] for e in journal.entries()] == [4, 5, 6, 7, 8]
+    workers[1].control.clear_journal()
+    assert reader.journal.entries() == []
+    workers[0].store.clear()

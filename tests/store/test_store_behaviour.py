@@ -162,11 +162,22 @@ def test_a_second_handle_on_a_shared_store_sees_the_same_state(shared_store_url)
     first.clear()
 
 
-def test_sqlite_store_runs_both_its_databases_in_wal_mode(tmp_path):
-    SQLiteStore(tmp_path / "state.db")
-    for name in ("state.db", "state.db.lists"):
-        with sqlite3.connect(tmp_path / name) as conn:
+def test_sqlite_store_runs_every_database_in_wal_mode(tmp_path):
+    store = SQLiteStore(tmp_path / "state.db")
+    store.append("journal", {})
+    files = [tmp_path / "state.db", *(tmp_path / "state.db.lists").glob("*.db")]
+    assert len(files) == 2
+    for file in files:
+        with sqlite3.connect(file) as conn:
             assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_sqlite_lists_created_by_another_process_are_listed_and_cleared(tmp_path):
+    mine, theirs = SQLiteStore(tmp_path / "state.db"), SQLiteStore(tmp_path / "state.db")
+    theirs.append("log:a", 1)
+    assert mine.namespaces("log:") == ["log:a"]
+    mine.clear("log:")
+    assert theirs.values("log:a") == []
 
 
 @pytest.mark.parametrize("url", ["sqlite://", "postgres://x", "file:///tmp/x"])
