@@ -219,6 +219,7 @@ class GranianServer:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the master turns Ctrl-C into SIGTERM
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                self.simulator.journal.partition = f"worker-{index + 1}"  # no waiting on each other's entries
                 self._worker()
             except BaseException:  # noqa: BLE001 - a worker must never return into the master's code
                 log.exception("worker %d failed", index + 1)
@@ -350,6 +351,7 @@ def serve_gunicorn(simulator: Simulator, workers: int, ready: Callable[[], None]
                 "worker_class": "gthread", "threads": 4, "keepalive": 5, "preload_app": True,
                 "graceful_timeout": int(GRACE_SECONDS), "accesslog": None, "loglevel": "warning",
                 "when_ready": lambda server: ready(),
+                "post_fork": lambda server, worker: setattr(simulator.journal, "partition", f"pid-{os.getpid()}"),
             }.items():
                 self.cfg.set(key, value)
 

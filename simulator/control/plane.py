@@ -106,13 +106,10 @@ class Control:
 
     def clear_journal(self, service: str | None = None) -> int:
         """Forget the journal (of one service); how many entries went."""
-        from simulator.pipeline.journal import JOURNAL_NS
-
         entries = self.sim.journal.entries()
         self.sim.journal.clear()
         kept = [e for e in entries if service is not None and e.get("service") != service]
-        for entry in kept:  # the store has no "delete where": keep the others by writing them back
-            self.sim.store.append(JOURNAL_NS, entry)
+        self.sim.journal.append_entries(kept)  # the store has no "delete where": write the others back
         return len(entries) - len(kept)
 
     # -- the pipeline hooks -------------------------------------------------------------------

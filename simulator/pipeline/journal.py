@@ -18,10 +18,24 @@ def _snippet(data: bytes) -> str:
 
 
 class Journal:
-    def __init__(self, store: Store, limit: int | None = None):
+    """Entries are written to one list, or with a ``partition`` (each ``apisim serve`` worker has one)
+    to a list of that partition's own, so workers never wait for each other's writes; reading
+    merges every partition in sequence order."""
+
+    def __init__(self, store: Store, limit: int | None = None, partition: str | None = None):
         self._store = store
         self._limit = limit  # only the newest ``limit`` entries are kept (a load test must not fill the disk)
         self._local = threading.local()
+        self.partition = partition
+
+    @property
+    def partition(self) -> str | None:
+        return self._partition
+
+    @partition.setter
+    def partition(self, name: str | None) -> None:
+        self._partition = name
+        self._ns = JOURNAL_NS if name is None else f"{JOURNAL_NS}:{name}"
 
     def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
                deployment: str | None, operation: str | None, code: str | None, forced: bool,
@@ -57,11 +71,14 @@ class Journal:
         if note:
             entry["note"] = note
         self._local.last = entry
-        if self._limit:
-            self._store.append(JOURNAL_NS, entry, keep=self._limit)
-        else:
-            self._store.append(JOURNAL_NS, entry)
+        self._append(entry)
         return entry
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        if self._limit:
+            self._store.append(self._ns, entry, keep=self._limit)
+        else:
+            self._store.append(self._ns, entry)
 
     def last_recorded(self) -> dict[str, Any] | None:
         """The entry this thread recorded last: an in-process caller's own request, without reading
@@ -70,9 +87,22 @@ class Journal:
 
     def entries(self, service: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:
         return [
-            e for e in self._store.values(JOURNAL_NS)
+            e for e in self._all_entries()
             if (service is None or e["service"] == service) and (operation is None or e["operation"] == operation)
         ]
+
+    def _all_entries(self) -> list[dict[str, Any]]:
+        partitions = self._store.namespaces(JOURNAL_NS + ":")
+        if not partitions:
+            return self._store.values(JOURNAL_NS)
+        merged = [e for ns in (JOURNAL_NS, *partitions) for e in self._store.values(ns)]
+        merged.sort(key=lambda e: e.get("seq") or 0)
+        return merged[-self._limit:] if self._limit else merged
+
+    def append_entries(self, entries: list[dict[str, Any]]) -> None:
+        """Write entries back (the control plane keeps some when it clears one service's)."""
+        for entry in entries:
+            self._append(entry)
 
     def clear(self) -> None:
         self._store.clear(JOURNAL_NS)
