@@ -54,12 +54,18 @@ CREATE TABLE IF NOT EXISTS lists (
     UNIQUE (ns, idx)
 );
 CREATE TRIGGER IF NOT EXISTS keep_newest AFTER INSERT ON lists
-WHEN NEW.keep IS NOT NULL AND NEW.idx > NEW.keep
+WHEN NEW.keep IS NOT NULL AND NEW.idx > NEW.keep AND NEW.idx % 64 = 0
 BEGIN
     DELETE FROM lists WHERE ns = NEW.ns AND idx <= NEW.idx - NEW.keep;
 END;
 """
-# The trigger trims in the appending statement itself: one statement, no transaction around two.
+# The trigger trims in the appending statement itself (one statement, no transaction around two),
+# and only every 64th append: up to 63 entries past ``keep`` may stay in the file, and ``values``
+# leaves them out, using the ``keep`` of the newest row.
+_VALUES = """
+SELECT value FROM lists, (SELECT idx AS last, keep AS last_keep FROM lists WHERE ns = ? ORDER BY idx DESC LIMIT 1)
+WHERE ns = ? AND (last_keep IS NULL OR idx > last - last_keep) ORDER BY idx
+"""
 
 _ZERO = (0).to_bytes(8, "little")
 # A writer waits this long for another process's write to finish before giving up (only a
@@ -142,6 +148,7 @@ class SQLiteStore:
         self._lists_dir = Path(self.path + ".lists")
         self._lists_dir.mkdir(exist_ok=True)
         self._lists: dict[str, _Database] = {}  # file name -> database, opened on first use
+        self._list_by_ns: dict[str, _Database] = {}
         self._lists_lock = threading.Lock()
         self._local = threading.local()
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -152,6 +159,12 @@ class SQLiteStore:
             self._write_sequence(0)
 
     def _list_database(self, ns: str) -> _Database:
+        database = self._list_by_ns.get(ns)
+        if database is None:
+            database = self._list_by_ns[ns] = self._list_database_file(ns)
+        return database
+
+    def _list_database_file(self, ns: str) -> _Database:
         name = hashlib.blake2b(ns.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest() + ".db"
         database = self._lists.get(name)
         if database is None:
@@ -228,8 +241,7 @@ class SQLiteStore:
         return idx
 
     def values(self, ns: str) -> list[Any]:
-        rows = self._list_database(ns).conn.execute("SELECT value FROM lists WHERE ns = ? ORDER BY idx",
-                                                    (ns,)).fetchall()
+        rows = self._list_database(ns).conn.execute(_VALUES, (ns, ns)).fetchall()
         return [json.loads(value) for (value,) in rows]
 
     # -- the request sequence -----------------------------------------------------------------

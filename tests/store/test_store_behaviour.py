@@ -198,3 +198,20 @@ def test_a_new_sqlite_database_starts_afresh_whatever_an_old_one_left_beside_it(
     assert new.sequence() == 1
     assert new.values("journal") == []
     assert SQLiteStore(path).sequence() == 2  # an existing database keeps its place
+
+
+def test_a_long_capped_list_reads_exactly_its_newest_items(store):
+    for i in range(1, 201):
+        assert store.append("journal", i, keep=5) == i
+    assert store.values("journal") == [196, 197, 198, 199, 200]
+
+
+def test_sqlite_trims_a_capped_list_in_batches_and_never_shows_the_surplus(tmp_path):
+    store = SQLiteStore(tmp_path / "state.db")
+    for i in range(1, 131):
+        store.append("journal", i, keep=5)
+    (file,) = (tmp_path / "state.db.lists").glob("*.db")
+    with sqlite3.connect(file) as conn:
+        stored = conn.execute("SELECT count(*) FROM lists").fetchone()[0]
+    assert 5 <= stored < 5 + 64
+    assert store.values("journal") == [126, 127, 128, 129, 130]
