@@ -12,6 +12,8 @@
     GET    /__apisim/faults/<id>          DELETE one
     GET    /__apisim/rate-limits          POST one; DELETE all (?service=); DELETE /rate-limits/<id>
     GET    /__apisim/scenarios            the catalogue and what is set; POST one; DELETE all (?service=)
+    GET    /__apisim/clock                the simulator's time; POST {"advance_seconds": N} or {"now": ISO}
+                                          moves it for every worker; DELETE puts it back
 
 Without an admin token only loopback callers are served; with one (``--admin-token``), every
 call must carry it (``Authorization: Bearer TOKEN`` or ``X-Apisim-Admin-Token: TOKEN``).
@@ -90,6 +92,36 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
             raise FaultError("parts: a list of state, faults, journal")
         control.reset(service, tuple(parts))
         return jsonify({"reset": service or "all", "parts": parts})
+
+    @bp.get("/clock")
+    def clock() -> Response:
+        return _clock_answer()
+
+    @bp.post("/clock")
+    def move_clock() -> Response:
+        body = _json_body()
+        if "advance_seconds" in body and isinstance(body["advance_seconds"], (int, float)) \
+                and not isinstance(body["advance_seconds"], bool):
+            sim.advance_clock(body["advance_seconds"])
+        elif isinstance(body.get("now"), str):
+            try:
+                instant = datetime.fromisoformat(body["now"].replace("Z", "+00:00"))
+            except ValueError:
+                instant = None
+            if instant is None or instant.tzinfo is None:
+                raise FaultError("now: an ISO 8601 instant with a time zone, e.g. 2026-03-01T08:00:00Z")
+            sim.clock_offset.set_to(instant, sim.config.clock())
+        else:
+            raise FaultError('send {"advance_seconds": N} or {"now": "2026-03-01T08:00:00Z"}')
+        return _clock_answer()
+
+    @bp.delete("/clock")
+    def reset_clock() -> Response:
+        sim.clock_offset.reset()
+        return _clock_answer()
+
+    def _clock_answer() -> Response:
+        return jsonify({"now": sim.now().isoformat(), "offset_seconds": sim.clock_offset.seconds()})
 
     @bp.get("/contracts")
     def contracts() -> Response:

@@ -217,7 +217,7 @@ def _normalise_budget(raw: dict[str, Any], sim: "Simulator") -> dict[str, Any]:
         seconds = raw["for_seconds"]
         if not isinstance(seconds, (int, float)) or seconds <= 0:
             raise FaultError("budget.for_seconds: a positive number of seconds of the simulator clock")
-        begin = _instant(budget["start"], "budget.start") if budget["start"] else sim.config.clock()
+        begin = _instant(budget["start"], "budget.start") if budget["start"] else sim.now()
         budget["end"] = (begin + timedelta(seconds=seconds)).isoformat()
     if raw.get("seed") is not None:
         if not isinstance(raw["seed"], int):
@@ -428,7 +428,7 @@ class Faults:
         return {**fault, "calls": {
             "seen": int(self._store.get(COUNTS_NS, f"{fault_id}:seen", 0)),
             "fired": int(self._store.get(COUNTS_NS, f"{fault_id}:fired", 0)),
-        }, "spent": exhausted(fault, self._store, self._sim.config.clock())}
+        }, "spent": exhausted(fault, self._store, self._sim.now())}
 
     def list(self, service: str | None = None) -> list[dict[str, Any]]:
         """Every fault in the order they were added (the order they are tried in)."""

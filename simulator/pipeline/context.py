@@ -54,7 +54,7 @@ class Context:
         return self.extra["_request_rng"]
 
     def clock(self) -> datetime:
-        return self.sim.config.clock()
+        return self.sim.now()
 
     @property
     def faces(self):

@@ -9,14 +9,17 @@ both call :meth:`Simulator.handle`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
+from datetime import datetime
 from typing import Any
 
 from simulator.auth import discover_schemes
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract, Deployment, load_contracts
 from simulator.control import Control
+from simulator.control.clock import ClockOffset, shifted
 from simulator.core import ServiceError, SimRequest, SimResponse
 from simulator.fake import FakeData, request_seed
 from simulator.pipeline.authenticate import authenticate
@@ -49,6 +52,8 @@ class Simulator:
         self.schemes = discover_schemes()
         self.store = open_store(self.config.store_url)
         self.journal = Journal(self.store, limit=self.config.journal_limit)
+        self.clock_offset = ClockOffset(self.store)
+        self._request_state = threading.local()
         self.control = Control(self)  # faults, rate limits, scenarios, admin API (simulator/control)
         self.fake = FakeData()
         self.router = Router(self.contracts, self.port_of)
@@ -112,9 +117,33 @@ class Simulator:
         if seeder is not None:
             seeder(self.service_store(name), self)
 
+    # -- the clock ----------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The simulator clock: the configured clock, moved by the offset the admin API keeps.
+
+        A request reads the offset once, when it starts, and keeps it to the end."""
+        offset = getattr(self._request_state, "clock_offset", None)
+        if offset is None:
+            offset = self.clock_offset.seconds()
+        return shifted(self.config.clock(), offset)
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the clock of this simulator, and of every worker sharing its store; the new time."""
+        self.clock_offset.advance(seconds)
+        return self.now()
+
     # -- the pipeline -----------------------------------------------------------------------
 
     def handle(self, request: SimRequest) -> SimResponse:
+        state = self._request_state
+        state.clock_offset = self.clock_offset.seconds()
+        try:
+            return self._handle(request)
+        finally:
+            state.clock_offset = None
+
+    def _handle(self, request: SimRequest) -> SimResponse:
         started = time.perf_counter()
         seq = self.store.sequence()
         try:
@@ -158,7 +187,7 @@ class Simulator:
                             operation=ctx.operation.id if ctx.operation else None, code=code,
                             forced=ctx.extra.get("forced", False), elapsed_ms=_ms(started),
                             failure=ctx.extra.get("failure"), detail=ctx.extra.get("detail"),
-                            faults=ctx.extra.get("faults"), time=self.config.clock().isoformat())
+                            faults=ctx.extra.get("faults"), time=self.now().isoformat())
         return response
 
     def _run(self, ctx: Context, service: ServiceDefinition) -> SimResponse:

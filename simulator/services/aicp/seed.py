@@ -9,7 +9,7 @@ from simulator.services.aicp import engine, ha_queue, stats
 
 def seed_state(store: Any, sim: Any) -> None:
     contract = sim.contracts["aicp"]
-    now = sim.config.clock()
+    now = sim.now()
     stats.seed_history(store, contract, now, sim.config.seed)
     engine.seed_document_groups(store, contract.raw["x-behaviour"]["koala_app_id"])
     ha_queue.seed_history(store, sim, now)
