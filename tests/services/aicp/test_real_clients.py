@@ -13,18 +13,21 @@ from datetime import datetime, timezone
 import pytest
 import requests
 
-from simulator.config import SimulatorConfig
-from simulator.server import SimulatorServer, free_port_base
 from tests.services.aicp.conftest import ADMIN_TOKEN, image
 
 NOW = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
-def server():
-    with SimulatorServer(SimulatorConfig(services=["aicp"], port_base=free_port_base(), clock=lambda: NOW)) as srv:
-        srv.wait_until_accepting()
-        yield srv
+def server(live_server):
+    """The session's live server (``APISIM_LIVE_SERVE`` points it at ``apisim serve``), its clock set
+    to NOW through the store, so served workers read it too."""
+    sim = live_server.simulator
+    sim.clock_offset.set_to(NOW, sim.config.clock())
+    sim.reset("aicp")
+    yield live_server
+    sim.clock_offset.reset()
+    sim.reset("aicp")
 
 
 def url(server, deployment, path):

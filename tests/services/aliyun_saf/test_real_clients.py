@@ -1,8 +1,10 @@
 """The official Aliyun SDK (aliyun-python-sdk-core, aliyun-python-sdk-saf) against a live simulator on loopback.
 
 The SDK signs with the real clock, so the simulator's clock is the real one
-plus an offset the tests move forward (a verification completes after
-``complete_after_seconds`` of simulator time) without ever sleeping.
+plus an offset the tests move forward through the store (a verification
+completes after ``complete_after_seconds`` of simulator time) without ever
+sleeping; the server is the session's ``live_server``, so
+``APISIM_LIVE_SERVE="--workers 4"`` runs these against ``apisim serve``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from aliyunsdkcore.acs_exception.exceptions import ServerException
@@ -18,37 +19,24 @@ from aliyunsdkcore.client import AcsClient
 from aliyunsdkcore.request import CommonRequest
 from aliyunsdksaf.request.v20190521.ExecuteRequestRequest import ExecuteRequestRequest
 
-from simulator.config import SimulatorConfig
 from simulator.imaging.synth import generate
-from simulator.server import SimulatorServer, free_port_base
 
 from .conftest import DEMO, DETAILED, METAINFO, ZHANG_SAN
 
 REQUEST_ID = re.compile(r"^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$")
 
 
-class OffsetClock:
-    def __init__(self):
-        self.offset = timedelta(0)
-
-    def __call__(self) -> datetime:
-        return datetime.now(timezone.utc) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += timedelta(seconds=seconds)
+@pytest.fixture(scope="module")
+def server(live_server):
+    """The session's live server (``APISIM_LIVE_SERVE`` points it at ``apisim serve``)."""
+    yield live_server
+    live_server.simulator.clock_offset.reset()
 
 
 @pytest.fixture(scope="module")
-def clock():
-    return OffsetClock()
-
-
-@pytest.fixture(scope="module")
-def server(clock):
-    config = SimulatorConfig(services=["aliyun-saf"], port_base=free_port_base(), clock=clock)
-    with SimulatorServer(config) as srv:
-        srv.wait_until_accepting()
-        yield srv
+def clock(server):
+    """The simulator (``advance_clock``): the offset lives in the store, so served workers see it."""
+    return server.simulator
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +100,7 @@ def test_common_request_runs_init_then_query_until_done_then_match(server, clock
         codes.append(answer["Code"])
         if answer["Code"] != 300:
             break
-        clock.advance(2)
+        clock.advance_clock(2)
     assert codes[0] == 300 and codes[-1] == 200
     assert answer["Data"]["image"].startswith("_9j_")
     matched = run(server, common_request({"method": "match", "name": "张三", "certNumber": ZHANG_SAN,
@@ -137,7 +125,7 @@ def saf_request(service_parameters: dict) -> ExecuteRequestRequest:
 def test_the_saf_request_class_runs_init_and_query(server, clock):
     data = run(server, saf_request(init_parameters()))["Data"]
     assert run(server, saf_request({"method": "query", "bizId": data["bizId"], "queryId": data["queryId"]}))["Code"] == 300
-    clock.advance(6)
+    clock.advance_clock(6)
     done = run(server, saf_request({"method": "query", "bizId": data["bizId"], "queryId": data["queryId"]}))
     assert done == {"Code": 200, "Message": "OK", "RequestId": done["RequestId"]}
     assert REQUEST_ID.match(done["RequestId"])
