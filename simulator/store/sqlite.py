@@ -1,15 +1,17 @@
 """The SQLite store: state shared by every worker process on one host.
 
-Maps live in ``<path>`` and each list namespace in a database of its own in
-``<path>.lists/``, all SQLite in WAL mode (readers never block the writer): a
-journal entry (every request appends one, each worker to its own namespace)
-never waits for, nor stalls, another worker's entry or a write of service state. Each thread of each process has its own connections (SQLite
+Maps live in ``<path>``, a SQLite database in WAL mode (readers never block the
+writer). Each thread of each process has its own connection (SQLite
 connections must not cross a ``fork``), and every operation is one SQL
-statement or one transaction, so each is atomic on its own across threads and
-processes: uniqueness comes from the primary key (``INSERT ... ON CONFLICT DO
-NOTHING``), counters from an upsert with ``RETURNING``.
+statement, so each is atomic on its own across threads and processes:
+uniqueness comes from the primary key (``INSERT ... ON CONFLICT DO NOTHING``),
+counters from an upsert with ``RETURNING``.
 
-Writers of a database take turns on an ``flock`` of ``<database>.lock`` first.
+Lists (the journal every request appends to, each worker to a list of its own)
+are append-only files in ``<path>.lists/`` (:mod:`simulator.store.listfiles`):
+a line appended to a file costs a tenth of a SQLite transaction.
+
+Writers of the database take turns on an ``flock`` of ``<database>.lock`` first.
 SQLite's own answer to a busy database is to sleep and retry (1 ms, 2 ms, 5 ms...),
 which under a load test made every collision between two workers a millisecond
 stall; a writer blocked in ``flock`` is woken the moment the lock is free, and
@@ -24,7 +26,6 @@ so ``items`` lists keys in insertion order, exactly like the memory store.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import sqlite3
@@ -32,6 +33,8 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
+
+from simulator.store.listfiles import ListFiles
 
 _MAPS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -42,31 +45,6 @@ CREATE TABLE IF NOT EXISTS kv (
     UNIQUE (ns, key)
 );
 """
-# A rowid table: its values (journal entries of a few KB) are far larger than SQLite advises for
-# WITHOUT ROWID tables, and appending to one was a fifth slower.
-_LISTS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS lists (
-    id INTEGER PRIMARY KEY,
-    ns TEXT NOT NULL,
-    idx INTEGER NOT NULL,
-    value TEXT NOT NULL,
-    keep INTEGER,
-    UNIQUE (ns, idx)
-);
-CREATE TRIGGER IF NOT EXISTS keep_newest AFTER INSERT ON lists
-WHEN NEW.keep IS NOT NULL AND NEW.idx > NEW.keep AND NEW.idx % 64 = 0
-BEGIN
-    DELETE FROM lists WHERE ns = NEW.ns AND idx <= NEW.idx - NEW.keep;
-END;
-"""
-# The trigger trims in the appending statement itself (one statement, no transaction around two),
-# and only every 64th append: up to 63 entries past ``keep`` may stay in the file, and ``values``
-# leaves them out, using the ``keep`` of the newest row.
-_VALUES = """
-SELECT value FROM lists, (SELECT idx AS last, keep AS last_keep FROM lists WHERE ns = ? ORDER BY idx DESC LIMIT 1)
-WHERE ns = ? AND (last_keep IS NULL OR idx > last - last_keep) ORDER BY idx
-"""
-
 _ZERO = (0).to_bytes(8, "little")
 # A writer waits this long for another process's write to finish before giving up (only a
 # process that does not take the flock, e.g. an older apisim, can make SQLite wait at all).
@@ -145,48 +123,16 @@ class SQLiteStore:
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._maps = _Database(self.path, _MAPS_SCHEMA)
-        self._lists_dir = Path(self.path + ".lists")
-        self._lists_dir.mkdir(exist_ok=True)
-        self._lists: dict[str, _Database] = {}  # file name -> database, opened on first use
-        self._list_by_ns: dict[str, _Database] = {}
-        self._lists_lock = threading.Lock()
         self._local = threading.local()
         self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._lists = ListFiles(self.path + ".lists", self._dumps)
         if self._maps.fresh:  # what a deleted database left beside it must not carry over
-            for database in self._list_databases():
-                with database.writing() as lists:
-                    lists.execute("DELETE FROM lists")
+            self._lists.remove_all()
             self._write_sequence(0)
-
-    def _list_database(self, ns: str) -> _Database:
-        database = self._list_by_ns.get(ns)
-        if database is None:
-            database = self._list_by_ns[ns] = self._list_database_file(ns)
-        return database
-
-    def _list_database_file(self, ns: str) -> _Database:
-        name = hashlib.blake2b(ns.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest() + ".db"
-        database = self._lists.get(name)
-        if database is None:
-            with self._lists_lock:
-                database = self._lists.get(name)
-                if database is None:
-                    database = self._lists[name] = _Database(str(self._lists_dir / name), _LISTS_SCHEMA)
-        return database
-
-    def _list_databases(self) -> list[_Database]:
-        """Every list database, those other processes created included."""
-        for file in sorted(self._lists_dir.glob("*.db")):
-            if file.name not in self._lists:
-                with self._lists_lock:
-                    if file.name not in self._lists:
-                        self._lists[file.name] = _Database(str(file), _LISTS_SCHEMA)
-        return list(self._lists.values())
 
     def close(self) -> None:
         self._maps.close()
-        for database in self._lists.values():
-            database.close()
+        self._lists.close()
         local = self._local
         if getattr(local, "pid", None) == os.getpid():
             os.close(local.seq_fd)
@@ -233,16 +179,10 @@ class SQLiteStore:
 
     def append(self, ns: str, value: Any, keep: int | None = None) -> int:
         """Positions count every item ever appended, so trimming the oldest never reuses one."""
-        encoded = self._dumps(value)
-        with self._list_database(ns).writing() as db:
-            (idx,) = db.execute("INSERT INTO lists (ns, idx, value, keep) "
-                                "SELECT ?, COALESCE(MAX(idx), 0) + 1, ?, ? FROM lists WHERE ns = ? RETURNING idx",
-                                (ns, encoded, keep, ns)).fetchone()
-        return idx
+        return self._lists.append(ns, value, keep)
 
     def values(self, ns: str) -> list[Any]:
-        rows = self._list_database(ns).conn.execute(_VALUES, (ns, ns)).fetchall()
-        return [json.loads(value) for (value,) in rows]
+        return self._lists.values(ns)
 
     # -- the request sequence -----------------------------------------------------------------
 
@@ -277,17 +217,15 @@ class SQLiteStore:
     def namespaces(self, prefix: str = "") -> list[str]:
         found = {ns for (ns,) in self._maps.conn.execute(
             "SELECT DISTINCT ns FROM kv WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))}
-        for database in self._list_databases():
-            found.update(ns for (ns,) in database.conn.execute(
-                "SELECT DISTINCT ns FROM lists WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix)))
+        found.update(self._lists.namespaces(prefix))
         return sorted(found)
 
     def clear(self, prefix: str | None = None) -> None:
-        for database, table in ((self._maps, "kv"), *((d, "lists") for d in self._list_databases())):
-            with database.writing() as db:
-                if prefix is None:
-                    db.execute(f"DELETE FROM {table}")
-                else:
-                    db.execute(f"DELETE FROM {table} WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))
+        with self._maps.writing() as db:
+            if prefix is None:
+                db.execute("DELETE FROM kv")
+            else:
+                db.execute("DELETE FROM kv WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))
+        self._lists.clear(prefix)
         if prefix is None:
             self._write_sequence(0)

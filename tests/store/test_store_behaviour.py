@@ -162,14 +162,10 @@ def test_a_second_handle_on_a_shared_store_sees_the_same_state(shared_store_url)
     first.clear()
 
 
-def test_sqlite_store_runs_every_database_in_wal_mode(tmp_path):
-    store = SQLiteStore(tmp_path / "state.db")
-    store.append("journal", {})
-    files = [tmp_path / "state.db", *(tmp_path / "state.db.lists").glob("*.db")]
-    assert len(files) == 2
-    for file in files:
-        with sqlite3.connect(file) as conn:
-            assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+def test_sqlite_store_runs_its_database_in_wal_mode(tmp_path):
+    SQLiteStore(tmp_path / "state.db")
+    with sqlite3.connect(tmp_path / "state.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_sqlite_lists_created_by_another_process_are_listed_and_cleared(tmp_path):
@@ -206,12 +202,18 @@ def test_a_long_capped_list_reads_exactly_its_newest_items(store):
     assert store.values("journal") == [196, 197, 198, 199, 200]
 
 
-def test_sqlite_trims_a_capped_list_in_batches_and_never_shows_the_surplus(tmp_path):
+def test_sqlite_lists_drop_whole_segments_and_never_show_the_surplus(tmp_path):
+    from simulator.store.listfiles import SEGMENT
+
     store = SQLiteStore(tmp_path / "state.db")
-    for i in range(1, 131):
+    for i in range(1, 3 * SEGMENT + 11):
         store.append("journal", i, keep=5)
-    (file,) = (tmp_path / "state.db.lists").glob("*.db")
-    with sqlite3.connect(file) as conn:
-        stored = conn.execute("SELECT count(*) FROM lists").fetchone()[0]
-    assert 5 <= stored < 5 + 64
-    assert store.values("journal") == [126, 127, 128, 129, 130]
+    (folder,) = (tmp_path / "state.db.lists").iterdir()
+    assert len(list(folder.glob("*.jsonl"))) <= 2  # the open segment and at most the one before
+    assert store.values("journal") == list(range(3 * SEGMENT + 6, 3 * SEGMENT + 11))
+
+
+def test_sqlite_list_values_survive_text_json_cannot_spell_in_utf8(tmp_path):
+    store = SQLiteStore(tmp_path / "state.db")
+    store.append("journal", {"body": "lone \udc80 surrogate, 中文, new\nline"})
+    assert store.values("journal") == [{"body": "lone \udc80 surrogate, 中文, new\nline"}]

@@ -1,0 +1,142 @@
+"""Lists as append-only files: the SQLite store's lists (the journal, above all).
+
+Every request appends a journal entry, and a SQLite transaction for it cost about a quarter of a
+served request; appending a line to a file costs a tenth of that. Each list namespace has a
+folder of its own:
+
+    <root>/<hash of the namespace>/
+        name             the namespace
+        meta             next position, first position of the open segment, last ``keep``
+        <first>.jsonl    segments of up to SEGMENT lines: "<position> <JSON>\\n"
+
+Appends take an ``flock`` of ``meta`` (so threads and processes take turns), bump the position,
+then write one line with one ``write``: a reader never sees half a line. ``keep`` drops whole
+segments once every item in them is older than the newest ``keep``; reading leaves out the few
+older items a live segment still holds, so a list reads exactly its newest ``keep`` items.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import struct
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+SEGMENT = 1024
+_META = struct.Struct("<qqq")  # next position, open segment's first position, keep (0: none)
+
+
+class ListFiles:
+    def __init__(self, root: str | Path, dumps: Callable[[Any], str]):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._dumps = dumps
+        self._local = threading.local()
+
+    # -- one namespace ------------------------------------------------------------------------
+
+    def _folder(self, ns: str) -> Path:
+        return self.root / hashlib.blake2b(ns.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+    def _meta_fd(self, folder: Path, ns: str | None = None) -> int:
+        """This thread's open ``meta`` of a namespace (flock needs one open file per thread)."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            local.fds, local.pid = {}, os.getpid()
+        fd = local.fds.get(folder.name)
+        if fd is None:
+            if ns is not None and not folder.exists():
+                folder.mkdir(exist_ok=True)
+                (folder / "name").write_text(ns, "utf-8")
+            fd = local.fds[folder.name] = os.open(folder / "meta", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        return fd
+
+    @contextmanager
+    def _locked(self, folder: Path, ns: str | None = None) -> Iterator[tuple[int, tuple[int, int, int]]]:
+        fd = self._meta_fd(folder, ns)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            raw = os.pread(fd, _META.size, 0)
+            yield fd, _META.unpack(raw) if len(raw) == _META.size else (1, 1, 0)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def append(self, ns: str, value: Any, keep: int | None = None) -> int:
+        line = self._dumps(value)
+        folder = self._folder(ns)
+        with self._locked(folder, ns) as (fd, (position, segment, _)):
+            if position - segment >= SEGMENT:
+                segment = position
+                if keep:
+                    self._drop_segments_before(folder, position - keep + 1)
+            os.pwrite(fd, _META.pack(position + 1, segment, keep or 0), 0)
+            out = os.open(folder / f"{segment:015d}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                os.write(out, f"{position} {line}\n".encode("utf-8", "surrogatepass"))
+            finally:
+                os.close(out)
+        return position
+
+    def _drop_segments_before(self, folder: Path, oldest_kept: int) -> None:
+        """Remove the segments whose every item is older than ``oldest_kept``."""
+        segments = sorted(int(f.stem) for f in folder.glob("*.jsonl"))
+        for first, following in zip(segments, segments[1:]):
+            if following <= oldest_kept:
+                (folder / f"{first:015d}.jsonl").unlink(missing_ok=True)
+
+    def values(self, ns: str) -> list[Any]:
+        folder = self._folder(ns)
+        if not folder.exists():
+            return []
+        with self._locked(folder) as (_, (position, _, keep)):
+            lines: list[str] = []
+            for file in sorted(folder.glob("*.jsonl")):
+                lines.extend(file.read_bytes().decode("utf-8", "surrogatepass").splitlines())
+        oldest = position - 1 - keep if keep else 0
+        out = []
+        for line in lines:
+            number, _, text = line.partition(" ")
+            if int(number) > oldest:
+                out.append(json.loads(text))
+        return out
+
+    # -- every namespace ----------------------------------------------------------------------
+
+    def _all(self) -> Iterator[tuple[str, Path]]:
+        for folder in sorted(self.root.iterdir()):
+            name = folder / "name"
+            if name.exists():
+                yield name.read_text("utf-8"), folder
+
+    def namespaces(self, prefix: str = "") -> list[str]:
+        return sorted(ns for ns, folder in self._all()
+                      if ns.startswith(prefix) and any(folder.glob("*.jsonl")))
+
+    def clear(self, prefix: str | None = None) -> None:
+        """Forget the lists (under ``prefix``); their positions start again at 1."""
+        for ns, folder in list(self._all()):
+            if prefix is not None and not ns.startswith(prefix):
+                continue
+            with self._locked(folder) as (fd, _):
+                for file in folder.glob("*.jsonl"):
+                    file.unlink(missing_ok=True)
+                os.pwrite(fd, _META.pack(1, 1, 0), 0)
+
+    def remove_all(self) -> None:
+        """Delete every list's files (a fresh database must not find an old journal beside it)."""
+        self.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def close(self) -> None:
+        local = self._local
+        if getattr(local, "pid", None) == os.getpid():
+            for fd in local.fds.values():
+                os.close(fd)
+        self._local = threading.local()
