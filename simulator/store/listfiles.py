@@ -48,7 +48,7 @@ class ListFiles:
         """This thread's open ``meta`` of a namespace (flock needs one open file per thread)."""
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
-            local.fds, local.pid = {}, os.getpid()
+            local.fds, local.segments, local.pid = {}, {}, os.getpid()
         fd = local.fds.get(folder.name)
         if fd is None:
             if ns is not None and not folder.exists():
@@ -76,12 +76,25 @@ class ListFiles:
                 if keep:
                     self._drop_segments_before(folder, position - keep + 1)
             os.pwrite(fd, _META.pack(position + 1, segment, keep or 0), 0)
-            out = os.open(folder / f"{segment:015d}.jsonl", os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            try:
-                os.write(out, f"{position} {line}\n".encode("utf-8", "surrogatepass"))
-            finally:
-                os.close(out)
+            os.write(self._segment_fd(folder, segment), f"{position} {line}\n".encode("utf-8", "surrogatepass"))
         return position
+
+    def _segment_fd(self, folder: Path, segment: int) -> int:
+        """This thread's open segment file of a namespace, reopened when the open segment changed
+        (here or in another process) or when a clear removed it."""
+        cached = self._local.segments.get(folder.name)
+        path = folder / f"{segment:015d}.jsonl"
+        if cached is not None:
+            try:
+                same_file = cached[0] == segment and os.stat(path).st_ino == cached[2]
+            except FileNotFoundError:
+                same_file = False
+            if same_file:
+                return cached[1]
+            os.close(cached[1])
+        out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._local.segments[folder.name] = (segment, out, os.fstat(out).st_ino)
+        return out
 
     def _drop_segments_before(self, folder: Path, oldest_kept: int) -> None:
         """Remove the segments whose every item is older than ``oldest_kept``."""
@@ -137,6 +150,6 @@ class ListFiles:
     def close(self) -> None:
         local = self._local
         if getattr(local, "pid", None) == os.getpid():
-            for fd in local.fds.values():
+            for fd in [*local.fds.values(), *(fd for _, fd, _ in local.segments.values())]:
                 os.close(fd)
         self._local = threading.local()

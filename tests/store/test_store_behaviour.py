@@ -217,3 +217,12 @@ def test_sqlite_list_values_survive_text_json_cannot_spell_in_utf8(tmp_path):
     store = SQLiteStore(tmp_path / "state.db")
     store.append("journal", {"body": "lone \udc80 surrogate, 中文, new\nline"})
     assert store.values("journal") == [{"body": "lone \udc80 surrogate, 中文, new\nline"}]
+
+
+def test_a_list_cleared_by_another_process_is_appended_to_afresh(tmp_path):
+    mine, theirs = SQLiteStore(tmp_path / "state.db"), SQLiteStore(tmp_path / "state.db")
+    mine.append("journal", "old")
+    theirs.clear()
+    theirs.append("journal", "theirs")
+    assert mine.append("journal", "mine") == 2
+    assert mine.values("journal") == ["theirs", "mine"]
