@@ -4,10 +4,10 @@
 
 * ``granian`` (default): a pre-fork master builds the :class:`Simulator` once
   (contracts loaded and checked, validators compiled, routes built, demo state
-  seeded), then forks the workers. Each worker runs one embedded granian
-  server per deployment port in a single asyncio loop; every worker binds
-  every port with ``SO_REUSEPORT`` and the kernel spreads connections across
-  them. Requests reach :meth:`Simulator.handle` through a small RSGI adapter
+  seeded), then forks the workers. Each worker runs one of granian's Rust
+  workers per deployment port, all on the worker's one event loop (see
+  :func:`serve_ports_natively`); every worker binds every port with
+  ``SO_REUSEPORT`` and the kernel spreads connections across them. Requests reach :meth:`Simulator.handle` through a small RSGI adapter
   (no Flask on this path: the adapter builds the same ``SimRequest`` the Flask
   app builds).
 * ``gunicorn``: the Flask app with gthread workers, all ports bound by the
@@ -15,8 +15,9 @@
 * ``dev``: the single-process werkzeug server (:class:`SimulatorServer`).
 
 State is shared through the store: with more than one worker the default is a
-fresh SQLite database in a temporary folder (removed at exit), so a record
-created through one worker is seen by the next request on another.
+fresh SQLite store in a temporary folder (removed at exit), so a record
+created through one worker is seen by the next request on another. Each worker
+journals to a partition of its own (see :class:`~simulator.pipeline.journal.Journal`).
 
 Why granian: measured on the 2-core reference box, a bare Flask app answered
 about 11,700 req/s under granian with 2 workers and 6,200 under gunicorn with 2

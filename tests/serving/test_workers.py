@@ -114,3 +114,35 @@ def test_a_port_already_taken_is_refused_before_any_worker_starts():
         with pytest.raises(RuntimeError, match="cannot listen"):
             server.start()
         server.stop()
+
+
+FALLBACK_SERVE = """
+import sys
+import simulator.serving as serving
+from simulator.config import SimulatorConfig
+
+def unavailable(*args, **kwargs):
+    raise serving.NativeWorkersUnavailable("TypeError: stubbed for the test")
+
+serving.serve_ports_natively = unavailable
+config = SimulatorConfig(port_base=int(sys.argv[1]), services=["huawei-ocr"])
+sys.exit(serving.serve(config, workers=1, on_ready=lambda sim: print("ready", flush=True)))
+"""
+
+
+def test_without_granians_native_workers_serve_falls_back_to_embedded_servers():
+    import subprocess
+    import sys
+
+    port_base = free_port_base()
+    process = subprocess.Popen([sys.executable, "-c", FALLBACK_SERVE, str(port_base)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        status, body, _ = _post(f"http://127.0.0.1:{port_base + 1}/v3/auth/tokens", TOKEN_REQUEST)
+        assert status == 201, body
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    assert "serving with embedded servers" in process.stderr.read()
+    check_ports_free("127.0.0.1", [port_base, port_base + 1])
