@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from simulator.store.process import current_pid
+
 SEGMENT = 1024
 _META = struct.Struct("<qqq")  # next position, open segment's first position, keep (0: none)
 
@@ -52,8 +54,8 @@ class ListFiles:
     def _meta_fd(self, folder: Path, ns: str | None = None) -> int:
         """This thread's open ``meta`` of a namespace (flock needs one open file per thread)."""
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            local.fds, local.segments, local.pid = {}, {}, os.getpid()
+        if getattr(local, "pid", None) != current_pid():
+            local.fds, local.segments, local.pid = {}, {}, current_pid()
         fd = local.fds.get(folder.name)
         if fd is None:
             if ns is not None and not folder.exists():
@@ -154,7 +156,7 @@ class ListFiles:
 
     def close(self) -> None:
         local = self._local
-        if getattr(local, "pid", None) == os.getpid():
+        if getattr(local, "pid", None) == current_pid():
             for fd in [*local.fds.values(), *(fd for _, fd, _ in local.segments.values())]:
                 os.close(fd)
         self._local = threading.local()

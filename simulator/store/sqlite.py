@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from simulator.store.listfiles import ListFiles
+from simulator.store.process import current_pid
 
 _MAPS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -73,15 +74,22 @@ class _Database:
         return conn
 
     @property
+    def local(self) -> threading.local:
+        """This thread's state for this database (its connection is opened first)."""
+        self.conn  # noqa: B018 - opens it in this thread and process if needed
+        return self._local
+
+    @property
     def conn(self) -> sqlite3.Connection:
         """This thread's connection in this process (a forked child opens its own)."""
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():
+        if getattr(local, "pid", None) != current_pid():
             local.conn = self._connect()
             # Its own open file for the write lock: flock excludes other open files, so one shared
             # between threads (or inherited across fork) would not keep them apart.
             local.lock_fd = _open_file(self.path + ".lock")
-            local.pid = os.getpid()
+            local.read_version = None  # what the parent process read is not this connection's
+            local.pid = current_pid()
         return local.conn
 
     @contextmanager
@@ -106,7 +114,7 @@ class _Database:
 
     def close(self) -> None:
         local = self._local
-        if getattr(local, "pid", None) == os.getpid():
+        if getattr(local, "pid", None) == current_pid():
             local.conn.close()
             os.close(local.lock_fd)
         self._local = threading.local()
@@ -134,15 +142,33 @@ class SQLiteStore:
         self._maps.close()
         self._lists.close()
         local = self._local
-        if getattr(local, "pid", None) == os.getpid():
+        if getattr(local, "pid", None) == current_pid():
             os.close(local.seq_fd)
         self._local = threading.local()
 
     # -- maps ---------------------------------------------------------------------------------
 
+    def _reads(self) -> dict[tuple[str, ...], Any]:
+        """This thread's cache of what it read, kept while the database is unchanged.
+
+        ``PRAGMA data_version`` changes when another connection (thread or process) commits and
+        ``total_changes`` when this one writes; checking both costs half a read."""
+        db = self._maps.conn
+        local = self._maps.local
+        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        if getattr(local, "read_version", None) != version:
+            local.read_version, local.reads = version, {}
+        return local.reads
+
     def get(self, ns: str, key: str, default: Any = None) -> Any:
-        row = self._maps.conn.execute("SELECT value FROM kv WHERE ns = ? AND key = ?", (ns, key)).fetchone()
-        return default if row is None else json.loads(row[0])
+        reads = self._reads()
+        cache_key = ("get", ns, key)
+        if cache_key in reads:
+            text = reads[cache_key]
+        else:
+            row = self._maps.conn.execute("SELECT value FROM kv WHERE ns = ? AND key = ?", (ns, key)).fetchone()
+            text = reads[cache_key] = None if row is None else row[0]
+        return default if text is None else json.loads(text)  # decoded anew: callers get their own copy
 
     def put(self, ns: str, key: str, value: Any) -> None:
         encoded = self._dumps(value)
@@ -156,7 +182,12 @@ class SQLiteStore:
             return db.execute("DELETE FROM kv WHERE ns = ? AND key = ?", (ns, key)).rowcount > 0
 
     def items(self, ns: str) -> list[tuple[str, Any]]:
-        rows = self._maps.conn.execute("SELECT key, value FROM kv WHERE ns = ? ORDER BY id", (ns,)).fetchall()
+        reads = self._reads()
+        cache_key = ("items", ns)
+        rows = reads.get(cache_key)
+        if rows is None:
+            rows = reads[cache_key] = self._maps.conn.execute(
+                "SELECT key, value FROM kv WHERE ns = ? ORDER BY id", (ns,)).fetchall()
         return [(key, json.loads(value)) for key, value in rows]
 
     def add_if_absent(self, ns: str, key: str, value: Any) -> bool:
@@ -189,9 +220,9 @@ class SQLiteStore:
     @property
     def _seq_fd(self) -> int:
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():
+        if getattr(local, "pid", None) != current_pid():
             local.seq_fd = _open_file(self.path + ".seq")
-            local.pid = os.getpid()
+            local.pid = current_pid()
         return local.seq_fd
 
     def sequence(self) -> int:

@@ -226,3 +226,16 @@ def test_a_list_cleared_by_another_process_is_appended_to_afresh(tmp_path):
     theirs.append("journal", "theirs")
     assert mine.append("journal", "mine") == 2
     assert mine.values("journal") == ["theirs", "mine"]
+
+
+def test_what_one_connection_read_is_read_again_after_another_changes_it(tmp_path):
+    reader, writer = SQLiteStore(tmp_path / "state.db"), SQLiteStore(tmp_path / "state.db")
+    assert reader.get("tokens", "t") is None and reader.items("tokens") == []
+    writer.put("tokens", "t", {"user": "a"})
+    assert reader.get("tokens", "t") == {"user": "a"}
+    assert reader.items("tokens") == [("t", {"user": "a"})]
+    reader.put("tokens", "t", {"user": "b"})
+    assert reader.get("tokens", "t") == {"user": "b"}
+    copy = reader.get("tokens", "t")
+    copy["user"] = "changed by the caller"
+    assert reader.get("tokens", "t") == {"user": "b"}
