@@ -31,7 +31,6 @@ import re
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
-from urllib.parse import quote
 
 from simulator.core import AuthFailure, SimRequest
 
@@ -68,9 +67,19 @@ _ACS3_RE = re.compile(
 
 # --- signature v1 ---------------------------------------------------------------------------------
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+# Byte -> its encoding: joining table lookups is several times faster than urllib's quote, which
+# calls back into Python for every byte (the signature check percent-encodes every parameter twice).
+_PERCENT = tuple(chr(b) if _UNRESERVED.fullmatch(chr(b)) else f"%{b:02X}" for b in range(256))
+
+
 def percent_encode(text: str) -> str:
-    """RFC 3986 percent-encoding of UTF-8, ``~`` unreserved (so space is %20 and ``*`` is %2A)."""
-    return quote(str(text), safe="~")
+    """RFC 3986 percent-encoding of UTF-8, ``~`` unreserved (so space is %20 and ``*`` is %2A);
+    exactly ``urllib.parse.quote(text, safe="~")``."""
+    text = str(text)
+    if _UNRESERVED.fullmatch(text):
+        return text
+    return "".join(map(_PERCENT.__getitem__, text.encode("utf-8")))
 
 
 def canonicalized_query(params: Mapping[str, Any]) -> str:
@@ -85,7 +94,11 @@ def string_to_sign(method: str, params: Mapping[str, Any]) -> str:
 
 def sign_params(method: str, params: Mapping[str, Any], secret: str) -> str:
     """The v1 ``Signature`` of ``params`` sent with ``method``: base64(HMAC-SHA1(secret + "&", StringToSign))."""
-    digest = hmac.new(f"{secret}&".encode("utf-8"), string_to_sign(method, params).encode("utf-8"), hashlib.sha1).digest()
+    return sign_string(string_to_sign(method, params), secret)
+
+
+def sign_string(to_sign: str, secret: str) -> str:
+    digest = hmac.new(f"{secret}&".encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
@@ -209,7 +222,7 @@ def _verify_v1(request: SimRequest, env: Any) -> dict[str, Any]:
     _check_timestamp(params["Timestamp"], env)
     credential = _credential(params["AccessKeyId"], env)
     expected_sts = string_to_sign(request.method, params)
-    expected = sign_params(request.method, params, str(credential["AccessKeySecret"]))
+    expected = sign_string(expected_sts, str(credential["AccessKeySecret"]))
     if not hmac.compare_digest(expected.encode(), params["Signature"].encode("utf-8", "surrogatepass")):
         raise AuthFailure("bad_signature", "v1 signature differs",
                           message=MSG_SIGNATURE.format(string_to_sign=expected_sts))

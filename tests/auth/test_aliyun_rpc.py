@@ -311,3 +311,16 @@ def test_the_sdk_query_string_parses_back_to_the_same_parameters():
     parsed = dict(SimRequest.from_url("POST", "https://h" + url).query)
     assert {k: parsed[k] for k in params} == params
     assert urlsplit(url).path == "/"
+
+
+@given(st.text())
+def test_percent_encoding_is_exactly_urllibs_quote_with_tilde_safe(text):
+    from urllib.parse import quote
+
+    try:
+        expected = quote(text, safe="~")
+    except UnicodeEncodeError:  # a lone surrogate: both refuse it the same way
+        with pytest.raises(UnicodeEncodeError):
+            aliyun_rpc.percent_encode(text)
+        return
+    assert aliyun_rpc.percent_encode(text) == expected
