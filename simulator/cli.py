@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="granian (default): pre-fork workers; gunicorn; dev: one process, werkzeug (docs/performance.md)")
     serve.add_argument("--workers", type=int, default=None, metavar="N",
                        help="worker processes (default: the number of cores; dev: 1)")
+    serve.add_argument("--no-pin", dest="pin_workers", action="store_false",
+                       help="let the kernel move granian workers between cores (default: each worker keeps to one)")
     serve.add_argument("--store", metavar="URL", dest="store_url",
                        help="memory:// (one worker), sqlite:///path.db (default with several workers: a fresh temporary "
                             "file) or redis://host:port/db")
@@ -135,7 +137,7 @@ def serve_workers(config: SimulatorConfig, args: argparse.Namespace) -> int:
         print(f"apisim is serving ({args.server}); press Ctrl-C to stop.", flush=True)
 
     code = serve_production(config, server=args.server, workers=1 if args.server == "dev" else args.workers,
-                            on_ready=ready)
+                            on_ready=ready, pin_workers=args.pin_workers)
     print("apisim stopped.", flush=True)
     return code
 

@@ -183,9 +183,10 @@ def _header_list(headers: Any) -> list[tuple[str, str]]:
 class GranianServer:
     """A master process and ``workers`` forked workers, each serving every deployment port."""
 
-    def __init__(self, simulator: Simulator, workers: int):
+    def __init__(self, simulator: Simulator, workers: int, pin_workers: bool = True):
         self.simulator = simulator
         self.workers = max(1, workers)
+        self.pin_workers = pin_workers
         self.ports = sorted({simulator.port_of(d) for c in simulator.contracts.values() for d in c.deployments})
         self._children: dict[int, int] = {}  # pid -> worker index
         self._stopping = False
@@ -223,6 +224,8 @@ class GranianServer:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the master turns Ctrl-C into SIGTERM
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 self.simulator.journal.partition = f"worker-{index + 1}"  # no waiting on each other's entries
+                if self.pin_workers:
+                    pin_to_one_core(index)
                 self._worker()
             except BaseException:  # noqa: BLE001 - a worker must never return into the master's code
                 log.exception("worker %d failed", index + 1)
@@ -375,6 +378,19 @@ def close_store(simulator: Simulator) -> None:
         close()
 
 
+def pin_to_one_core(index: int) -> None:
+    """Keep worker ``index`` (and the threads it starts next: granian's) on one core, round robin.
+
+    Every request crosses between granian's thread and the Python thread twice; on different
+    cores each crossing is a cross-core wake-up, which a virtual machine makes dear. Measured on
+    the 2-core box with 2 workers: 1-7% more throughput and a p99 of 11-13 ms instead of 14-16.
+    """
+    if not hasattr(os, "sched_setaffinity"):  # not Linux: nothing to pin with
+        return
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cores[index % len(cores)]})
+
+
 def freeze_prepared_objects() -> None:
     """Move what the master prepared (contracts, compiled validators: some 60,000 objects) out of
     the garbage collector's reach before forking. A full collection walked them all, a pause of
@@ -411,7 +427,7 @@ def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> 
 
 
 def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | None = None,
-          on_ready: Callable[[Simulator], None] = lambda sim: None) -> int:
+          on_ready: Callable[[Simulator], None] = lambda sim: None, pin_workers: bool = True) -> int:
     """Run until SIGINT/SIGTERM; ``on_ready(simulator)`` runs once every port accepts."""
     workers = default_workers() if workers is None else workers
     if server not in SERVERS:
@@ -427,7 +443,7 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
         if server == "gunicorn":
             serve_gunicorn(simulator, workers, lambda: on_ready(simulator))
         else:
-            GranianServer(simulator, workers).serve_forever(lambda: on_ready(simulator))
+            GranianServer(simulator, workers, pin_workers).serve_forever(lambda: on_ready(simulator))
         return 0
     finally:
         cleanup()

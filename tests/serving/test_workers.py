@@ -6,6 +6,7 @@ Every request goes to 127.0.0.1; each test's server stops by itself (SIGTERM) at
 from __future__ import annotations
 
 import json
+import os
 import socket
 import urllib.error
 import urllib.request
@@ -146,3 +147,23 @@ def test_without_granians_native_workers_serve_falls_back_to_embedded_servers():
         assert process.wait(timeout=30) == 0
     assert "serving with embedded servers" in process.stderr.read()
     check_ports_free("127.0.0.1", [port_base, port_base + 1])
+
+
+def _worker_cores(server: ServedSimulator) -> list[set[int]]:
+    from pathlib import Path
+
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    return [os.sched_getaffinity(int(pid)) for pid in children]
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="core affinity is Linux's")
+@pytest.mark.parametrize("args, pinned", [([], True), (["--no-pin"], False)])
+def test_each_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
+    cores = sorted(os.sched_getaffinity(0))
+    with ServedSimulator(["--workers", "2", "--service", "huawei-ocr", *args], port_base=free_port_base()) as server:
+        found = _worker_cores(server)
+    assert len(found) == 2
+    if pinned:
+        assert found == [{cores[0]}, {cores[1 % len(cores)]}]
+    else:
+        assert found == [set(cores), set(cores)]
