@@ -167,3 +167,15 @@ def test_each_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
         assert found == [{cores[0]}, {cores[1 % len(cores)]}]
     else:
         assert found == [set(cores), set(cores)]
+
+
+def test_gunicorn_workers_share_state_and_journal_too():
+    with ServedSimulator(["--server", "gunicorn", "--workers", "2", "--service", "huawei-ocr"],
+                         port_base=free_port_base()) as server:
+        token = _token(server)
+        url = server.base_url("huawei-ocr") + f"/v2/{PROJECT}/ocr/quota-invoice"
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(lambda _: _post(url, INVOICE, {"X-Auth-Token": token})[0], range(12)))
+        assert statuses == [200] * 12
+        operations = [e["operation"] for e in server.simulator.journal.entries()]
+        assert operations.count("recognize_quota_invoice") == 12 and "create_token" in operations
