@@ -21,11 +21,10 @@ _MAX_DEPTH = 12
 
 def request_seed(base_seed: int, *parts: bytes | str) -> int:
     """A 64-bit seed from the simulator seed and the parts of a request that identify it."""
-    h = hashlib.blake2b(str(base_seed).encode(), digest_size=8)
-    for part in parts:
-        h.update(b"\x00")
-        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
-    return int.from_bytes(h.digest(), "big")
+    # One hash over the joined parts: the same digest as feeding them one by one, in one call.
+    data = b"\x00".join([str(base_seed).encode(), *(p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+                                                     for p in parts)])
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 class FakeData:
