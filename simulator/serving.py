@@ -288,8 +288,15 @@ def serve_ports_natively(app: RSGIApp, host: str, ports: list[int]) -> None:
         def make_worker(index: int, port: int) -> Any:
             spec = SocketSpec(host, port, 1024)
             ssl = (False, None, None, None, str(SSLProtocols.tls13), None, [], False)
-            return spec, RSGIWorker(index, (spec, None), None, 1, 512, 1, 30, 1024, HTTPModes.http1, None, None,
-                                    False, None, *ssl, (None, None))
+            return spec, RSGIWorker(
+                index, (spec, None), None,  # worker id; the listener each worker binds (SO_REUSEPORT); no IPC
+                1, 512,  # Rust runtime threads, and its blocking threads
+                1, 30,  # Python threads, and their idle timeout in seconds
+                1024,  # backpressure: requests in flight per port
+                HTTPModes.http1, None, None,  # HTTP/1.1 with granian's default settings
+                False, None,  # no websockets, no static files
+                *ssl, (None, None),  # no TLS, no metrics
+            )
 
         workers = [make_worker(i + 1, port) for i, port in enumerate(ports)]
         signals = [WorkerSignal() for _ in ports]
