@@ -17,7 +17,6 @@ older items a live segment still holds, so a list reads exactly its newest ``kee
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -28,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from simulator.store.process import current_pid
+from simulator.store.process import current_pid, flocked
 
 SEGMENT = 1024
 _META = struct.Struct("<qqq")  # next position, open segment's first position, keep (0: none)
@@ -66,13 +65,9 @@ class ListFiles:
 
     @contextmanager
     def _locked(self, folder: Path, ns: str | None = None) -> Iterator[tuple[int, tuple[int, int, int]]]:
-        fd = self._meta_fd(folder, ns)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
+        with flocked(self._meta_fd(folder, ns)) as fd:
             raw = os.pread(fd, _META.size, 0)
             yield fd, _META.unpack(raw) if len(raw) == _META.size else (1, 1, 0)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def append(self, ns: str, value: Any, keep: int | None = None) -> int:
         line = self._dumps(value)

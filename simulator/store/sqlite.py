@@ -25,7 +25,6 @@ so ``items`` lists keys in insertion order, exactly like the memory store.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
@@ -35,7 +34,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from simulator.store.listfiles import ListFiles
-from simulator.store.process import current_pid
+from simulator.store.process import current_pid, flocked
 
 _MAPS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -93,24 +92,11 @@ class _Database:
         return local.conn
 
     @contextmanager
-    def writing(self, transaction: bool = False) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, holding the write lock; ``transaction``: several statements as one."""
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, holding the write lock."""
         db = self.conn
-        fd = self._local.lock_fd
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            if not transaction:
-                yield db
-                return
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        with flocked(self._local.lock_fd):
+            yield db
 
     def close(self) -> None:
         local = self._local
@@ -136,7 +122,7 @@ class SQLiteStore:
         self._lists = ListFiles(self.path + ".lists", self._dumps)
         if self._maps.fresh:  # what a deleted database left beside it must not carry over
             self._lists.remove_all()
-            self._write_sequence(0)
+            self._restart_sequence()
 
     def close(self) -> None:
         self._maps.close()
@@ -226,22 +212,14 @@ class SQLiteStore:
         return local.seq_fd
 
     def sequence(self) -> int:
-        fd = self._seq_fd
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
+        with flocked(self._seq_fd) as fd:
             number = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little") + 1
             os.pwrite(fd, number.to_bytes(8, "little"), 0)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
         return number
 
-    def _write_sequence(self, number: int) -> None:
-        fd = self._seq_fd
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            os.pwrite(fd, number.to_bytes(8, "little"), 0)
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+    def _restart_sequence(self) -> None:
+        with flocked(self._seq_fd) as fd:
+            os.pwrite(fd, _ZERO, 0)
 
     # -- everything ---------------------------------------------------------------------------
 
@@ -259,4 +237,4 @@ class SQLiteStore:
                 db.execute("DELETE FROM kv WHERE substr(ns, 1, ?) = ?", (len(prefix), prefix))
         self._lists.clear(prefix)
         if prefix is None:
-            self._write_sequence(0)
+            self._restart_sequence()
