@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 CLOCK_NS = "apisim:control:clock"
-OFFSET_KEY = "offset_seconds"
+OFFSET_KEY = "offset_ms"  # whole milliseconds, so moving the clock is the store's atomic ``incr``
 
 
 class ClockOffset:
@@ -21,19 +21,18 @@ class ClockOffset:
         self._store = store
 
     def seconds(self) -> float:
-        return float(self._store.get(CLOCK_NS, OFFSET_KEY, 0) or 0)
+        return int(self._store.get(CLOCK_NS, OFFSET_KEY, 0) or 0) / 1000
 
     def advance(self, seconds: float) -> float:
-        """Move the clock forward (or back, if negative); the new offset."""
-        offset = self.seconds() + float(seconds)
-        self._store.put(CLOCK_NS, OFFSET_KEY, offset)
-        return offset
+        """Move the clock forward (or back, if negative); the new offset. Two workers moving it at
+        once both count."""
+        return self._store.incr(CLOCK_NS, OFFSET_KEY, round(float(seconds) * 1000)) / 1000
 
     def set_to(self, instant: datetime, base_now: datetime) -> float:
         """Make the clock read ``instant`` now (it goes on ticking with the base clock)."""
-        offset = (instant - base_now).total_seconds()
-        self._store.put(CLOCK_NS, OFFSET_KEY, offset)
-        return offset
+        offset_ms = round((instant - base_now).total_seconds() * 1000)
+        self._store.put(CLOCK_NS, OFFSET_KEY, offset_ms)
+        return offset_ms / 1000
 
     def reset(self) -> None:
         self._store.delete(CLOCK_NS, OFFSET_KEY)

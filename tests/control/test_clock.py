@@ -48,3 +48,13 @@ def test_a_clock_moved_on_one_worker_is_moved_on_every_worker(make_sim, tmp_path
     first, second = (make_sim("huawei-ocr", store_url=url) for _ in range(2))
     first.admin("POST", "/clock", json={"advance_seconds": 90})
     assert second.simulator.now() == START + timedelta(seconds=90)
+
+
+def test_two_workers_moving_the_clock_at_once_both_count(make_sim, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"sqlite:///{tmp_path}/state.db"
+    first, second = (make_sim("huawei-ocr", store_url=url) for _ in range(2))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: (first, second)[i % 2].simulator.advance_clock(1.5), range(40)))
+    assert first.simulator.now() == START + timedelta(seconds=60)
