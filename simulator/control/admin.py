@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from simulator.control.faults import FaultError
+from simulator.control.faults import FaultError, parse_instant
 from simulator.control.ratelimits import throttling_error
 from simulator.control.state import dump_state, load_state
 
@@ -104,13 +104,7 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
                 and not isinstance(body["advance_seconds"], bool):
             sim.advance_clock(body["advance_seconds"])
         elif isinstance(body.get("now"), str):
-            try:
-                instant = datetime.fromisoformat(body["now"].replace("Z", "+00:00"))
-            except ValueError:
-                instant = None
-            if instant is None or instant.tzinfo is None:
-                raise FaultError("now: an ISO 8601 instant with a time zone, e.g. 2026-03-01T08:00:00Z")
-            sim.clock_offset.set_to(instant, sim.config.clock())
+            sim.clock_offset.set_to(parse_instant(body["now"], "now"), sim.config.clock())
         else:
             raise FaultError('send {"advance_seconds": N} or {"now": "2026-03-01T08:00:00Z"}')
         return _clock_answer()

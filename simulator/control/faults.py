@@ -212,12 +212,12 @@ def _normalise_budget(raw: dict[str, Any], sim: "Simulator") -> dict[str, Any]:
         budget["after_calls"] = raw["after_calls"]
     for key in ("start", "end"):
         if raw.get(key) is not None:
-            budget[key] = _instant(raw[key], f"budget.{key}").isoformat()
+            budget[key] = parse_instant(raw[key], f"budget.{key}").isoformat()
     if raw.get("for_seconds") is not None:
         seconds = raw["for_seconds"]
         if not isinstance(seconds, (int, float)) or seconds <= 0:
             raise FaultError("budget.for_seconds: a positive number of seconds of the simulator clock")
-        begin = _instant(budget["start"], "budget.start") if budget["start"] else sim.now()
+        begin = parse_instant(budget["start"], "budget.start") if budget["start"] else sim.now()
         budget["end"] = (begin + timedelta(seconds=seconds)).isoformat()
     if raw.get("seed") is not None:
         if not isinstance(raw["seed"], int):
@@ -226,7 +226,8 @@ def _normalise_budget(raw: dict[str, Any], sim: "Simulator") -> dict[str, Any]:
     return budget
 
 
-def _instant(value: Any, where: str) -> datetime:
+def parse_instant(value: Any, where: str) -> datetime:
+    """An ISO 8601 instant with a time zone (``Z`` accepted), or a FaultError naming ``where``."""
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
