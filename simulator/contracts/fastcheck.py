@@ -19,6 +19,7 @@ import re
 from typing import Any, Callable
 
 from jsonschema._utils import equal as json_equal
+from jsonschema.exceptions import best_match
 
 Check = Callable[[Any], bool]
 
@@ -245,15 +246,8 @@ class SchemaValidator:
             return iter(())
         return self.jsonschema.iter_errors(instance)
 
-    def is_valid(self, instance: Any) -> bool:
-        if self.fast is not None:
-            return self.fast(instance) or self.jsonschema.is_valid(instance)
-        return self.jsonschema.is_valid(instance)
-
     def first_error(self, instance: Any) -> Any:
         """jsonschema's ``best_match`` error, or None when the instance is valid."""
-        from jsonschema.exceptions import best_match
-
         if self.fast is not None and self.fast(instance):
             return None
         return best_match(self.jsonschema.iter_errors(instance))
