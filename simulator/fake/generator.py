@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+from functools import cached_property
 from typing import Any, Callable
 
 from faker import Faker
@@ -46,8 +47,7 @@ class FakeData:
         return fk
 
     def generate(self, schema: Any, seed: int, defs: dict[str, Any] | None = None) -> Any:
-        rng = random.Random(seed)
-        return _Walker(self.faker(seed), rng, defs or {}).value(schema, 0)
+        return _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {}).value(schema, 0)
 
     def complete(self, schema: Any, value: Any, seed: int, defs: dict[str, Any] | None = None) -> Any:
         """``value`` with every property the schema names but ``value`` lacks filled in with fake data.
@@ -62,23 +62,20 @@ class FakeData:
 
 
 class _Walker:
-    def __init__(self, fk: Faker | Callable[[], Faker], rng: random.Random | Callable[[], random.Random],
-                 defs: dict[str, Any]):
-        self._fk = fk
-        self._rng = rng
+    """Walks a schema; Faker and the RNG are made (seeded) on first use."""
+
+    def __init__(self, make_faker: Callable[[], Faker], make_rng: Callable[[], random.Random], defs: dict[str, Any]):
+        self._make_faker = make_faker
+        self._make_rng = make_rng
         self.defs = defs
 
-    @property
+    @cached_property
     def fk(self) -> Faker:
-        if not isinstance(self._fk, Faker):
-            self._fk = self._fk()
-        return self._fk
+        return self._make_faker()
 
-    @property
+    @cached_property
     def rng(self) -> random.Random:
-        if not isinstance(self._rng, random.Random):
-            self._rng = self._rng()
-        return self._rng
+        return self._make_rng()
 
     def deref(self, schema: Any) -> Any:
         seen = 0
