@@ -58,6 +58,7 @@ COMMAND_MODULES = (
     "simulator.control.cli",
     "simulator.coverage.cli",
     "simulator.bench.cli",
+    "simulator.authoring.cli",
 )
 
 

@@ -58,7 +58,7 @@ class _Exporter:
         self.shapes = ErrorShapes(contract, contracts_dir, contract.credentials)
         self.env = SigningEnv(clock=lambda: _SIGNED_AT)
         self.components: dict[str, Any] = {name: _rewrite_refs(schema) for name, schema in contract.defs.items()}
-        self.used_schemes: set[str] = set()
+        self.used_schemes: dict[str, dict[str, Any] | None] = {}  # scheme -> the options of its first binding
 
     def document(self) -> dict[str, Any]:
         paths: dict[str, dict[str, Any]] = {}
@@ -85,7 +85,8 @@ class _Exporter:
         }
         if self.used_schemes:
             doc["components"]["securitySchemes"] = {
-                name: security_scheme(name, self.schemes.get(name)) for name in sorted(self.used_schemes)}
+                name: security_scheme(name, self.schemes.get(name), self.used_schemes[name])
+                for name in sorted(self.used_schemes)}
         return doc
 
     # -- one OpenAPI operation (one contract operation, or several multiplexed on one URL) ----
@@ -243,7 +244,8 @@ class _Exporter:
         binding = op.binding(self.dep, "auth") or None
         if not binding:
             return []
-        self.used_schemes.update(binding["schemes"])
+        for name in binding["schemes"]:
+            self.used_schemes.setdefault(name, binding.get("options"))
         return [{name: []} for name in binding["schemes"]]
 
     def error_catalogue(self, ops: list[Operation]) -> list[dict[str, Any]]:

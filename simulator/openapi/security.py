@@ -23,9 +23,14 @@ CARRIERS: dict[str, tuple[str, str]] = {
 }
 
 
-def security_scheme(name: str, module: ModuleType | None) -> dict[str, Any]:
-    where, carrier = CARRIERS.get(name, ("header", "Authorization"))
+def security_scheme(name: str, module: ModuleType | None, options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The scheme as OpenAPI shows it; a scheme module that knows its carriers from the binding's
+    options (``openapi_security_scheme(options)``, e.g. ``api-key``) describes itself."""
     doc = (module.__doc__ or "").strip() if module is not None else ""
+    describe = getattr(module, "openapi_security_scheme", None)
+    if describe is not None:
+        return {**describe(options), "description": doc or f"apisim auth scheme {name}"}
+    where, carrier = CARRIERS.get(name, ("header", "Authorization"))
     return {
         "type": "apiKey",
         "in": where,
