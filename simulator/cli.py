@@ -42,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     contracts = sub.add_parser("contracts", help="list services, operations and error codes")
     contracts.add_argument("--service", help="only this service")
-    contracts.add_argument("--contracts-dir", metavar="DIR")
+    contracts.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones")
+    contracts.add_argument("--names", action="store_true", help="only the service names, one a line (for scripts)")
 
     for add_commands in _command_modules():
         add_commands(sub)
@@ -160,6 +161,9 @@ def list_contracts(args: argparse.Namespace) -> int:
     from simulator.contracts import load_contracts
 
     contracts = load_contracts(args.contracts_dir, [args.service] if args.service else None)
+    if args.names:
+        print("\n".join(contracts))
+        return 0
     for contract in contracts.values():
         print(f"{contract.service}: {contract.title} ({contract.source})")
         for dep in contract.deployments:

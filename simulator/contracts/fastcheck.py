@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from jsonschema._utils import equal as json_equal
 from jsonschema.exceptions import best_match
 
 Check = Callable[[Any], bool]
@@ -251,3 +250,19 @@ class SchemaValidator:
         if self.fast is not None and self.fast(instance):
             return None
         return best_match(self.jsonschema.iter_errors(instance))
+
+
+def json_equal(one: Any, two: Any) -> bool:
+    """JSON Schema equality for ``const`` and ``enum``: ``1 == 1.0``, but ``true`` is not ``1``, and
+    arrays and objects compare member by member (jsonschema's own helper is private, so not used)."""
+    if isinstance(one, str) or isinstance(two, str):
+        return one == two
+    if isinstance(one, bool) or isinstance(two, bool):
+        return type(one) is type(two) and one == two
+    if isinstance(one, list) and isinstance(two, list):
+        return len(one) == len(two) and all(json_equal(a, b) for a, b in zip(one, two))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return one.keys() == two.keys() and all(json_equal(value, two[key]) for key, value in one.items())
+    if isinstance(one, (list, dict)) or isinstance(two, (list, dict)):
+        return False
+    return one == two

@@ -45,8 +45,17 @@ def add_commands(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from simulator.contracts import load_contracts
-    from simulator.verify.report import ProgressBar, as_json, failure_report, summary_table, write_junit_xml
-    from simulator.verify.runner import Verifier, VerifyOptions
+
+    try:
+        import hypothesis  # noqa: F401  (the verify extra: generation, then sending)
+        import httpx  # noqa: F401
+
+        from simulator.verify.report import ProgressBar, as_json, failure_report, summary_table, write_junit_xml
+        from simulator.verify.runner import Verifier, VerifyOptions
+    except ModuleNotFoundError as exc:
+        print(f"apisim verify: needs the verify extra (missing {exc.name}): python3 -m pip install 'apisim[verify]'",
+              file=sys.stderr)
+        return 2
 
     try:
         contract = load_contracts(args.contracts_dir, [args.contract])[args.contract]

@@ -8,7 +8,7 @@ multiplexed operation, the examples, and the ``validation_errors`` and
 - :meth:`RequestMaker.examples`: each example's request, completed (match
   values, path parameters the credential names).
 - :meth:`RequestMaker.strategy`: a Hypothesis strategy of valid drafts built
-  with ``hypothesis-jsonschema`` from the request schemas.
+  from the request schemas (:mod:`simulator.verify.strategies`).
 - :meth:`RequestMaker.provocations`: a valid baseline changed so it breaks
   its schema in one way each (a required field dropped, a wrong type, an
   unexpected field, malformed JSON, an empty body), each with the code the
@@ -17,6 +17,7 @@ multiplexed operation, the examples, and the ``validation_errors`` and
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from simulator.contracts import Contract, Operation
 from simulator.fake import FakeData
 from simulator.pipeline.validate import validation_error
 from simulator.verify.outgoing import ABSENT, Draft, body_format, encode
+
+__all__ = ["GenerationUnsupported", "Provocation", "RequestMaker", "UNEXPECTED_FIELD", "fixture_images"]
 
 # The contracts' convention (contracts/README.md, "validation_errors"): which kind of schema failure a
 # JSON Schema keyword reports; any other keyword is "invalid".
@@ -55,6 +58,10 @@ class Provocation:
 
 def schema_kind(error: Any) -> str:
     return KIND_BY_KEYWORD.get(str(error.validator), "invalid")
+
+
+class GenerationUnsupported(Exception):
+    """A request schema uses something :mod:`simulator.verify.strategies` does not generate from."""
 
 
 def deref(schema: Any, defs: dict[str, Any], depth: int = 0) -> Any:
@@ -212,19 +219,18 @@ class RequestMaker:
     def strategy(self) -> Any:
         """Valid drafts from the request schemas, or None when no part can be generated."""
         from hypothesis import strategies as st
-        from hypothesis_jsonschema import from_schema
+
+        from simulator.verify.strategies import from_schema  # Hypothesis: the verify extra
 
         parts = {}
         for part in GENERATED_PARTS:
             schema = self.op.request.get(part)
             if schema is None or (part == "body" and body_format(self.op) == "none"):
                 continue
-            root = closed({"$defs": self.contract.defs, **schema} if isinstance(schema, dict) else schema)
             try:
-                parts[part] = from_schema(with_image_formats(root), allow_x00=False,
-                                          custom_formats={IMAGE_FORMAT: fixture_images()})
-            except Exception as exc:  # a keyword hypothesis-jsonschema does not know: say so, don't crash
-                raise GenerationUnsupported(f"{part}: {exc}") from exc
+                parts[part] = from_schema(schema, self.contract.defs, images=fixture_images())
+            except GenerationUnsupported as exc:
+                raise GenerationUnsupported(f"{part}: {exc}") from None
         if not parts and not self.op.path_params:
             return st.just(self.complete(Draft()))
         return (st.fixed_dictionaries(parts)
@@ -356,44 +362,7 @@ class RequestMaker:
         return validation_error(self.op, kind, "").code
 
 
-def closed(schema: Any) -> Any:
-    """``schema`` with plain objects closed to the properties they declare.
-
-    Left open, hypothesis-jsonschema invents arbitrary extra members, which makes each draw slow (a
-    quarter of a second on nested schemas) and says little the "unexpected field" provocation does not.
-    Only objects whose properties are all declared side by side are closed: an object that combines
-    subschemas (allOf, oneOf, $ref...) keeps what they allow.
-    """
-    if isinstance(schema, list):
-        return [closed(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    out = {key: closed(value) if key not in ("const", "enum", "examples", "default") else value
-           for key, value in schema.items()}
-    combining = {"allOf", "anyOf", "oneOf", "$ref", "if", "not", "dependentSchemas", "patternProperties",
-                 "additionalProperties", "unevaluatedProperties"}
-    if "properties" in schema and not combining & set(schema):
-        out["additionalProperties"] = False
-    return out
-
-
-IMAGE_FORMAT = "apisim-fixture-image"
-
-
-def with_image_formats(schema: Any) -> Any:
-    """Base64 image fields (``contentEncoding: base64``, ``contentMediaType`` image/* or absent) drawn from
-    the fixture images: random base64 is never a picture, so a face or OCR operation would never succeed."""
-    if isinstance(schema, list):
-        return [with_image_formats(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    media = str(schema.get("contentMediaType", "image/"))
-    if schema.get("contentEncoding") == "base64" and media.startswith("image/"):
-        return {"type": "string", "format": IMAGE_FORMAT}
-    return {key: with_image_formats(value) if key not in ("const", "enum", "examples", "default") else value
-            for key, value in schema.items()}
-
-
+@functools.lru_cache(maxsize=1)
 def fixture_images() -> Any:
     """A strategy over the fixture images (faces, cards, invoices, and the broken ones), base64-encoded."""
     import base64
@@ -406,10 +375,6 @@ def fixture_images() -> Any:
     images = [base64.b64encode(path.read_bytes()).decode("ascii") for path in sorted(folder.iterdir())
               if path.is_file() and path.stat().st_size <= 1_000_000]
     return st.sampled_from(images) if images else st.text(min_size=1)
-
-
-class GenerationUnsupported(Exception):
-    """A request schema uses something hypothesis-jsonschema cannot generate from."""
 
 
 def _shift_numbers(value: Any) -> Any:

@@ -104,7 +104,19 @@ def test_fast_check_agrees_with_jsonschema_on_arbitrary_json(data):
     assert validator.fast(instance) is validator.jsonschema.is_valid(instance), f"{name}: {instance!r}"
 
 
+@settings(max_examples=300, deadline=None)
+@given(const=json_values, instance=json_values)
+def test_const_and_enum_compare_json_values_as_jsonschema_does(const, instance):
+    for schema in ({"const": const}, {"enum": [const]}):
+        check = compile_check(schema, {})
+        assert check(instance) is Draft202012Validator(schema).is_valid(instance), (schema, instance)
+        assert check(const) is True
+
+
 @pytest.mark.parametrize("schema, instance", [
+    ({"const": [1, {"a": 1.0}]}, [1.0, {"a": 1}]),
+    ({"const": [True]}, [1]),
+    ({"const": {"a": 0}}, {"a": False}),
     ({"type": "integer"}, True),
     ({"type": "integer"}, 2.0),
     ({"type": "number"}, False),
