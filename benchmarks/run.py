@@ -278,7 +278,7 @@ def respx_per_call_ms(calls: int = 2000) -> float:
     import httpx
 
     from simulator.config import SimulatorConfig
-    from simulator.pipeline import Simulator
+    from simulator import Simulator
     from simulator.testing.respx_route import apisim_router
 
     sim = Simulator(SimulatorConfig(services=["huawei-ocr"]))
@@ -455,7 +455,7 @@ def _sample_invoice_answer(image: str) -> str:
     import httpx
 
     from simulator.config import SimulatorConfig
-    from simulator.pipeline import Simulator
+    from simulator import Simulator
     from simulator.testing.respx_route import apisim_router
 
     sim = Simulator(SimulatorConfig(services=["huawei-ocr"]))

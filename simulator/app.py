@@ -9,43 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
-from werkzeug.wrappers import Request
+from flask import Flask
 
 from simulator.config import SimulatorConfig
 from simulator.control.admin import admin_blueprint
-from simulator.control.transport import TransportFault, wsgi_response
-from simulator.core import SimRequest
 from simulator.coverage.dashboard import dashboard_blueprint
-from simulator.core.http import Headers
-from simulator.pipeline import Simulator
+from simulator.simulator import Simulator
+from simulator.wsgi import serve_simulator
 
 ADMIN_PREFIX = "/__apisim"  # the control plane's admin API and dashboard: Flask blueprints
-
-
-def serve_simulator(sim: Simulator, environ: dict[str, Any], start_response: Any) -> Any:
-    """One service request, WSGI in and out, through :meth:`Simulator.handle`."""
-    request = Request(environ)
-    try:
-        port = int(environ.get("SERVER_PORT") or 0) or None
-    except ValueError:
-        port = None
-    sim_request = SimRequest(
-        method=request.method,
-        path=request.path,
-        query=list(request.args.items(multi=True)),
-        headers=Headers(request.headers.items()),
-        body=request.get_data(cache=False),
-        host=request.host,
-        local_port=port,
-        raw_query=request.query_string.decode("latin-1"),
-    )
-    result = sim.handle(sim_request)
-    if isinstance(result, TransportFault):  # a reset, hang or cut body happens on the socket itself
-        response = wsgi_response(result, environ)
-    else:
-        response = Response(result.body, status=result.status, headers=result.headers)
-    return response(environ, start_response)
 
 
 def create_app(config: SimulatorConfig | None = None, simulator: Simulator | None = None) -> Flask:

@@ -19,7 +19,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
-from simulator.pipeline import Simulator
+from simulator.simulator import Simulator
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

@@ -41,10 +41,10 @@ from urllib.parse import parse_qsl
 
 from simulator.app import ADMIN_PREFIX
 from simulator.config import SimulatorConfig
-from simulator.control.transport import CUT, HANG, TransportFault
+from simulator.core.transport import CUT, HANG, TransportFault
 from simulator.core import SimRequest
 from simulator.core.http import Headers
-from simulator.pipeline import Simulator
+from simulator.simulator import Simulator
 
 log = logging.getLogger("apisim.serving")
 

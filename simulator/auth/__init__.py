@@ -30,6 +30,7 @@ class AuthEnv:
     store: ServiceStore
     options: dict[str, Any] = field(default_factory=dict)
     service: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # the service's parameter view (Aliyun RPC reads it)
 
     def remember_nonce(self, nonce: str, scope: str = "nonce") -> bool:
         """True the first time a nonce is seen, False on a replay (atomic across threads and workers)."""

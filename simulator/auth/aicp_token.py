@@ -24,10 +24,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any, Iterable
 
 from simulator.core import AuthFailure, SimRequest
+from simulator.core.clock import BEIJING, DATE_TIME_FORMAT, parse_beijing_time
 
 SCHEME = "aicp-token"
 HEADER = "token"
@@ -36,8 +37,8 @@ APPS_NS = "authorize:apps"
 TOKEN_BYTES = 16
 
 # The platform runs in China: the document's due times are Beijing time.
-PLATFORM_TZ = timezone(timedelta(hours=8))
-DUE_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+PLATFORM_TZ = BEIJING
+DUE_TIME_FORMAT = DATE_TIME_FORMAT
 
 
 def carried_by(request: SimRequest) -> bool:
@@ -53,13 +54,10 @@ def token_for(app_id: str) -> str:
 
 def parse_due_time(text: str) -> datetime:
     """``yyyy-MM-dd HH:mm:ss`` (or a bare date) in Beijing time; ``ValueError`` when it is neither."""
-    text = text.strip()
-    for fmt in (DUE_TIME_FORMAT, "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=PLATFORM_TZ)
-        except ValueError:
-            continue
-    raise ValueError(f"dueTime {text!r} is not yyyy-MM-dd HH:mm:ss")
+    try:
+        return parse_beijing_time(text)
+    except ValueError:
+        raise ValueError(f"dueTime {text!r} is not yyyy-MM-dd HH:mm:ss") from None
 
 
 def split_capabilities(items: Iterable[Any]) -> list[str]:

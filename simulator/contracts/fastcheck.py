@@ -20,6 +20,8 @@ from typing import Any, Callable
 
 from jsonschema.exceptions import best_match
 
+from simulator.contracts.refs import ref_name
+
 Check = Callable[[Any], bool]
 
 # Keywords that never affect validity.
@@ -86,12 +88,9 @@ class _Compiler:
         return lambda x: all(c(x) for c in checks)
 
     def _ref(self, ref: str) -> Check:
-        prefix = "#/$defs/"
-        if not ref.startswith(prefix) or "/" in ref[len(prefix):]:
+        name = ref_name(ref, self.defs)
+        if name is None:
             raise Unsupported(f"$ref {ref!r}")
-        name = ref[len(prefix):]
-        if name not in self.defs:
-            raise Unsupported(f"$ref {ref!r} is not defined")
         if name not in self.refs:
             cell: list[Check] = []
             self.refs[name] = lambda x: cell[0](x)  # recursive definitions see this until compiled

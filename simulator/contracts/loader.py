@@ -13,6 +13,7 @@ from jsonschema.exceptions import SchemaError
 from simulator.core.errors import ContractError
 from simulator.resources import data_dir
 from simulator.contracts.model import Contract
+from simulator.contracts.refs import ref_name
 
 META_SCHEMA_FILE = "contract.schema.json"
 
@@ -74,8 +75,9 @@ def _check_references(raw: dict, file: str) -> None:
         for kind, code in raw.get(key, {}).items():
             if code not in codes:
                 raise ContractError(f"{file}: $.{key}.{kind}: unknown error code {code!r}")
-    if raw.get("internal_error") and raw["internal_error"] not in codes:
-        raise ContractError(f"{file}: $.internal_error: unknown error code {raw['internal_error']!r}")
+    for key in ("internal_error", "throttling_error"):
+        if raw.get(key) and raw[key] not in codes:
+            raise ContractError(f"{file}: $.{key}: unknown error code {raw[key]!r}")
 
     def check_auth(auth: dict | None, where: str) -> None:
         for kind, code in ((auth or {}).get("errors") or {}).items():
@@ -85,9 +87,9 @@ def _check_references(raw: dict, file: str) -> None:
     check_auth(raw.get("defaults", {}).get("auth"), "$.defaults")
     for i, dep in enumerate(raw["deployments"]):
         check_auth(dep.get("auth"), f"$.deployments[{i}]")
-        nf = dep.get("not_found_error")
-        if nf and nf not in codes:
-            raise ContractError(f"{file}: $.deployments[{i}].not_found_error: unknown error code {nf!r}")
+        for key in ("not_found_error", "throttling_error"):
+            if dep.get(key) and dep[key] not in codes:
+                raise ContractError(f"{file}: $.deployments[{i}].{key}: unknown error code {dep[key]!r}")
     for op_id, op in raw["operations"].items():
         where = f"$.operations.{op_id}"
         check_auth(op.get("auth"), where)
@@ -100,6 +102,26 @@ def _check_references(raw: dict, file: str) -> None:
         for i, dep in enumerate(op.get("deployments", [])):
             if dep not in deployments:
                 raise ContractError(f"{file}: {where}.deployments[{i}]: unknown deployment {dep!r}")
+    _check_schema_refs(raw, file)
+
+
+def _check_schema_refs(raw: dict, file: str) -> None:
+    """Every ``$ref`` names one of the contract's own ``$defs`` (the only references apisim resolves)."""
+    defs = raw.get("$defs", {})
+
+    def walk(node: object, path: list[object]) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if ref is not None and ref_name(ref, defs) is None:
+                raise ContractError(f"{file}: {_json_path(path)}.$ref: {ref!r} is not one of the contract's "
+                                    f"$defs (write #/$defs/<name>; defined: {', '.join(defs) or 'none'})")
+            for key, value in node.items():
+                walk(value, [*path, key])
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, [*path, index])
+
+    walk(raw, [])
 
 
 def load_contracts(directory: Path | str | None = None, services: Iterable[str] | None = None) -> dict[str, Contract]:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator
 
 from simulator.contracts.fastcheck import SchemaValidator
+from simulator.contracts.refs import deref
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -37,6 +38,7 @@ class Deployment:
     not_found_error: str | None = None
     has_auth: bool = False
     has_envelope: bool = False
+    throttling_error: str | None = None  # the deployment's own rate-limit code, else the contract's
 
     @property
     def original_host(self) -> str:
@@ -130,12 +132,14 @@ class Contract:
         self.validation_errors: dict[str, str] = raw.get("validation_errors", {})
         self.internal_error: str | None = raw.get("internal_error")
         self.forced_code_header: str = raw.get("forced_code_header", "X-Apisim-Code")
+        self.throttling_error: str | None = raw.get("throttling_error")
         self._format_checker = format_checker
         self.deployments = [
             Deployment(
                 service=self.service, name=d["name"], base_url=d["base_url"], index=i,
                 auth=d.get("auth"), envelope=d.get("envelope"), not_found_error=d.get("not_found_error"),
                 has_auth="auth" in d, has_envelope="envelope" in d,
+                throttling_error=d.get("throttling_error") or self.throttling_error,
             )
             for i, d in enumerate(raw["deployments"])
         ]
@@ -151,6 +155,10 @@ class Contract:
         root = {"$defs": self.defs, **schema} if isinstance(schema, dict) else schema
         return SchemaValidator(Draft202012Validator(root, format_checker=self._format_checker), schema,
                                self.defs, self._format_checker)
+
+    def deref(self, schema: Any) -> Any:
+        """``schema`` with its ``$ref`` into this contract's ``$defs`` followed (see :func:`deref`)."""
+        return deref(schema, self.defs)
 
     def deployment(self, name: str | None = None) -> Deployment:
         if name is None:

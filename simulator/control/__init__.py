@@ -14,11 +14,13 @@ Public API (what the pytest plugin and users build on)::
 See docs/failure-testing.md.
 """
 
-from simulator.control.faults import FaultError, Faults
+from simulator.control.errors import ControlError, FaultError
+from simulator.control.faults import Faults
 from simulator.control.plane import Control
 from simulator.control.ratelimits import RateLimits
 from simulator.control.scenarios import Scenarios
 from simulator.control.spec import parse_fault_spec
-from simulator.control.transport import TransportFault
+from simulator.core.transport import TransportFault
 
-__all__ = ["Control", "FaultError", "Faults", "RateLimits", "Scenarios", "TransportFault", "parse_fault_spec"]
+__all__ = ["Control", "ControlError", "FaultError", "Faults", "RateLimits", "Scenarios", "TransportFault",
+           "parse_fault_spec"]

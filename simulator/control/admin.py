@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from flask import Blueprint, Response, jsonify, request
 
-from simulator.control.faults import FaultError, parse_instant
-from simulator.control.ratelimits import throttling_error
+from simulator.contracts import Contract
+from simulator.control.errors import FaultError
+from simulator.control.fault_definition import parse_instant
+from simulator.control.plane import Control
 from simulator.control.state import dump_state, load_state
-
-if TYPE_CHECKING:
-    from simulator.pipeline.simulator import Simulator
+from simulator.pipeline.journal import Journal
+from simulator.pipeline.runtime import Runtime
 
 PREFIX = "/__apisim"
 TOKEN_HEADER = "X-Apisim-Admin-Token"
@@ -40,9 +41,19 @@ TOKEN_HEADER = "X-Apisim-Admin-Token"
 _REFUSED_BEFORE_VALIDATION = {"match", "forced", "auth", "fault", "rate_limit"}
 
 
-def admin_blueprint(sim: "Simulator") -> Blueprint:
+class Administered(Protocol):
+    """What the admin API works on (a :class:`~simulator.simulator.Simulator` is one)."""
+
+    runtime: Runtime
+    journal: Journal
+    control: Control
+
+    def reset(self, service: str | None = None, parts: tuple[str, ...] = ...) -> None: ...
+
+
+def admin_blueprint(sim: Administered) -> Blueprint:
     bp = Blueprint("apisim_admin", __name__, url_prefix=PREFIX)
-    control = sim.control
+    control, runtime, journal = sim.control, sim.runtime, sim.journal
 
     @bp.before_request
     def guard() -> Response | None:
@@ -67,8 +78,8 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
 
     @bp.get("/requests")
     def requests_() -> Response:
-        entries = [_with_validation(e) for e in sim.journal.entries(request.args.get("service"),
-                                                                        request.args.get("operation"))]
+        entries = [_with_validation(e) for e in journal.entries(request.args.get("service"),
+                                                                    request.args.get("operation"))]
         entries = [e for e in entries if _journal_filter(e, request.args)]
         limit = request.args.get("limit", type=int)
         if limit is not None:
@@ -77,7 +88,7 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
 
     @bp.delete("/requests")
     def clear_requests() -> Response:
-        return jsonify({"removed": control.clear_journal(_service_arg())})
+        return jsonify({"removed": journal.clear(_service_arg())})
 
     # -- reset, contracts, state ------------------------------------------------------------
 
@@ -90,7 +101,7 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
         parts = body.get("parts") or ["state", "faults", "journal"]
         if not isinstance(parts, list) or not set(parts) <= {"state", "faults", "journal"}:
             raise FaultError("parts: a list of state, faults, journal")
-        control.reset(service, tuple(parts))
+        sim.reset(service, tuple(parts))
         return jsonify({"reset": service or "all", "parts": parts})
 
     @bp.get("/clock")
@@ -102,35 +113,35 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
         body = _json_body()
         if "advance_seconds" in body and isinstance(body["advance_seconds"], (int, float)) \
                 and not isinstance(body["advance_seconds"], bool):
-            sim.advance_clock(body["advance_seconds"])
+            runtime.advance_clock(body["advance_seconds"])
         elif isinstance(body.get("now"), str):
-            sim.clock_offset.set_to(parse_instant(body["now"], "now"), sim.config.clock())
+            runtime.set_clock(parse_instant(body["now"], "now"))
         else:
             raise FaultError('send {"advance_seconds": N} or {"now": "2026-03-01T08:00:00Z"}')
         return _clock_answer()
 
     @bp.delete("/clock")
     def reset_clock() -> Response:
-        sim.clock_offset.reset()
+        runtime.clock_offset.reset()
         return _clock_answer()
 
     def _clock_answer() -> Response:
-        return jsonify({"now": sim.now().isoformat(), "offset_seconds": sim.clock_offset.seconds()})
+        return jsonify({"now": runtime.now().isoformat(), "offset_seconds": runtime.clock_offset.seconds()})
 
     @bp.get("/contracts")
     def contracts() -> Response:
-        return jsonify({name: _contract_summary(sim, c) for name, c in sim.contracts.items()})
+        return jsonify({name: _contract_summary(runtime, c) for name, c in runtime.contracts.items()})
 
     @bp.get("/state/<service>")
     def state(service: str) -> Response:
         _known_service(service)
-        return jsonify({"service": service, "state": dump_state(sim, service)})
+        return jsonify({"service": service, "state": dump_state(runtime, service)})
 
     @bp.post("/state/<service>")
     def seed_state(service: str) -> Response:
         _known_service(service)
         replace = request.args.get("replace", "").lower() in ("1", "true", "yes")
-        return jsonify({"service": service, "written": load_state(sim, service, _json_body(), replace=replace)})
+        return jsonify({"service": service, "written": load_state(runtime, service, _json_body(), replace=replace)})
 
     # -- faults -----------------------------------------------------------------------------
 
@@ -199,8 +210,8 @@ def admin_blueprint(sim: "Simulator") -> Blueprint:
         return jsonify({"removed": control.scenarios.clear(_service_arg())})
 
     def _known_service(service: str) -> None:
-        if service not in sim.contracts:
-            raise FaultError(f"no service {service!r}; known: {', '.join(sim.contracts)}")
+        if service not in runtime.contracts:
+            raise FaultError(f"no service {service!r}; known: {', '.join(runtime.contracts)}")
 
     def _service_arg() -> str | None:
         service = request.args.get("service")
@@ -279,12 +290,12 @@ def _journal_filter(entry: dict[str, Any], args: Any) -> bool:
     return True
 
 
-def _contract_summary(sim: "Simulator", contract: Any) -> dict[str, Any]:
+def _contract_summary(runtime: Runtime, contract: Contract) -> dict[str, Any]:
     return {
         "title": contract.title,
         "source": contract.source,
-        "deployments": [{"name": d.name, "original": d.base_url, "local": sim.local_url(d),
-                         "throttling_error": throttling_error(contract, d)} for d in contract.deployments],
+        "deployments": [{"name": d.name, "original": d.base_url, "local": runtime.local_url(d),
+                         "throttling_error": d.throttling_error} for d in contract.deployments],
         "operations": {op.id: {"method": op.method, "path": op.path, "summary": op.summary,
                                "deployments": op.deployments, "errors": op.errors}
                        for op in contract.operations.values()},

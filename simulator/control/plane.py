@@ -1,14 +1,18 @@
-"""The control plane as the pipeline sees it: three hooks and a reset.
+"""The control plane as the pipeline sees it: one :class:`~simulator.pipeline.hooks.Hooks`.
 
-``Simulator`` owns one :class:`Control` (``sim.control``) and calls it at three points:
+The :class:`~simulator.simulator.Simulator` adds one :class:`Control` (``sim.control``) to its
+pipeline's hooks:
 
 * :meth:`Control.after_match`: faults. A delay sleeps and lets the request go on; a ``code``
   fault raises the documented error; a ``status`` fault or an unprocessed transport fault is
-  returned as the answer; body faults are remembered for after render.
+  returned as the answer; body faults are remembered (``exchange.spoil``) for after render.
 * :meth:`Control.after_auth`: per-credential rate limits (the service's throttling error).
 * :meth:`Control.after_render`: the remembered body or transport fault spoils the answer.
 
-All control state is in the store (JSON), so several workers share it.
+It takes what it consults from the :class:`~simulator.pipeline.runtime.Runtime`, never the
+simulator; a reset is the simulator's, which asks the control plane to put its configuration
+back (:meth:`Control.install_configured`). All control state is in the store (JSON), so several
+workers share it.
 """
 
 from __future__ import annotations
@@ -17,16 +21,21 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from simulator.control import faults as fault_rules
-from simulator.control.faults import BODY_ACTIONS, TRANSPORT_ACTIONS, FaultError, Faults
+from simulator.control.errors import FaultError
+from simulator.control.fault_definition import TRANSPORT_ACTIONS
+from simulator.control.faults import Faults
 from simulator.control.ratelimits import RateLimits
 from simulator.control.scenarios import Scenarios
 from simulator.control.state import load_state
-from simulator.control.transport import CUT, TransportFault
 from simulator.core import ServiceError, SimResponse
+from simulator.core.transport import CUT, TransportFault
+from simulator.pipeline.exchange import FAULT, RATE_LIMIT
+from simulator.pipeline.hooks import Hooks
+from simulator.pipeline.runtime import Runtime
+from simulator.pipeline.service import ServiceDefinition
 
 if TYPE_CHECKING:
     from simulator.pipeline.context import Context
-    from simulator.pipeline.simulator import Simulator
 
 FAULT_HEADER = "X-Apisim-Fault"  # names the fault that answered, for the developer reading the response
 # What a proxy in front of a service sends when the service's answer breaks mid-way: a malformed
@@ -35,13 +44,14 @@ FAULT_HEADER = "X-Apisim-Fault"  # names the fault that answered, for the develo
 MALFORMED_TAIL = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
-class Control:
-    def __init__(self, sim: "Simulator", sleep: Callable[[float], None] = time.sleep):
-        self.sim = sim
-        self.faults = Faults(sim)
-        self.rate_limits = RateLimits(sim)
-        self.scenarios = Scenarios(sim)
-        self.settings: dict[str, Any] = dict(getattr(sim.config, "control", None) or {})
+class Control(Hooks):
+    def __init__(self, runtime: Runtime, services: dict[str, ServiceDefinition],
+                 settings: dict[str, Any] | None = None, sleep: Callable[[float], None] = time.sleep):
+        self.runtime = runtime
+        self.faults = Faults(runtime)
+        self.rate_limits = RateLimits(runtime)
+        self.scenarios = Scenarios(runtime, services)
+        self.settings: dict[str, Any] = dict(settings or {})
         self.admin_token: str | None = self.settings.get("admin_token")
         self._sleep = sleep
 
@@ -54,7 +64,7 @@ class Control:
         """
         def wanted(owner: Any) -> bool:
             # One file serves every set-up: entries for services not simulated here (--service) are skipped.
-            if owner not in (None, "*") and owner not in self.sim.contracts:
+            if owner not in (None, "*") and owner not in self.runtime.contracts:
                 return False
             return service is None or owner == service
 
@@ -72,95 +82,64 @@ class Control:
                 if wanted(entry.get("service")):
                     self.scenarios.add({**entry, "source": "config"})
             if with_state:
-                for name, data in (self.settings.get("state") or {}).items():
-                    if wanted(name):
-                        load_state(self.sim, name, data)
+                for name in self.runtime.contracts:
+                    if service is None or name == service:
+                        self.install_state(name)
         except FaultError as exc:
             raise ValueError(f"apisim control configuration: {exc}") from None
 
-    def after_reset(self, service: str | None) -> None:
-        """``Simulator.reset`` forgot everything (all services) or one service's state: restore the configured."""
-        if service is None:
-            self.install_configured()
-        elif (self.settings.get("state") or {}).get(service):
-            load_state(self.sim, service, self.settings["state"][service])
+    def install_state(self, service: str) -> None:
+        """Seed the state the configuration gives ``service`` (``[state.<service>]``), if any."""
+        data = (self.settings.get("state") or {}).get(service)
+        if data:
+            load_state(self.runtime, service, data)
 
-    def reset(self, service: str | None = None, parts: tuple[str, ...] = ("state", "faults", "journal")) -> None:
-        """What ``POST /__apisim/reset`` does: back to how the simulator started, in the parts asked.
-
-        ``faults`` covers faults, rate limits and scenarios (and their counters).
-        """
-        if service is None and set(parts) >= {"state", "faults", "journal"}:
-            self.sim.reset()  # clears the whole store, then re-seeds and re-installs the configuration
-            return
-        if "faults" in parts:
-            self.faults.clear(service)
-            self.rate_limits.clear(service)
-            self.scenarios.clear(service)
-            self.install_configured(service, with_state=False)
-        if "state" in parts:
-            for name in [service] if service else list(self.sim.contracts):
-                self.sim.reset(name)
-        if "journal" in parts:
-            self.clear_journal(service)
-
-    def clear_journal(self, service: str | None = None) -> int:
-        """Forget the journal (of one service); how many entries went."""
-        entries = self.sim.journal.entries()
-        self.sim.journal.clear()
-        kept = [e for e in entries if service is not None and e.get("service") != service]
-        self.sim.journal.append_entries(kept)  # the store has no "delete where": write the others back
-        return len(entries) - len(kept)
+    def clear(self, service: str | None = None) -> None:
+        """Remove every fault, rate limit and scenario (of one service), counters included."""
+        self.faults.clear(service)
+        self.rate_limits.clear(service)
+        self.scenarios.clear(service)
 
     # -- the pipeline hooks -------------------------------------------------------------------
 
-    def after_match(self, ctx: "Context") -> SimResponse | None:
+    def after_match(self, ctx: Context) -> SimResponse | None:
         """Faults that apply to this request, in the order they were added."""
-        view_cache: dict[str, Any] = {}
-
-        def view() -> dict[str, Any]:
-            if not view_cache:
-                view_cache.update(_request_view(ctx))
-            return view_cache
-
+        exchange = ctx.exchange
+        store, seed = self.runtime.store, self.runtime.config.seed
         now = ctx.clock()
         for fault in self.faults.active():
-            if not fault_rules.matches(fault, ctx, view):
+            if not fault_rules.matches(fault, ctx):
                 continue
-            if not fault_rules.admits(fault, self.sim.store, now, self.sim.config.seed):
+            if not fault_rules.admits(fault, store, now, seed):
                 continue
             action = fault["action"]
             fired = {"id": fault["id"], "action": action["type"]}
-            ctx.extra.setdefault("faults", []).append(fired)
+            exchange.faults_fired.append(fired)
             if action["type"] == "delay":
-                seen = int(self.sim.store.get(fault_rules.COUNTS_NS, f"{fault['id']}:seen", 0))
-                fired["delay_ms"] = round(fault_rules.delay_ms(fault, seen, self.sim.config.seed), 3)
+                seen = int(store.get(fault_rules.COUNTS_NS, f"{fault['id']}:seen", 0))
+                fired["delay_ms"] = round(fault_rules.delay_ms(fault, seen, seed), 3)
                 self._sleep(fired["delay_ms"] / 1000)
                 continue
             if action["type"] == "code":
-                ctx.extra["control_stage"] = "fault"
                 raise ServiceError(action["code"], detail=f"apisim fault {fault['id']}",
-                                   headers={FAULT_HEADER: fault["id"]})
+                                   headers={FAULT_HEADER: fault["id"]}, stage=FAULT)
             if action["type"] == "status":
-                ctx.extra["failure"] = "fault"
                 return _raw_answer(fault)
             if action["type"] in TRANSPORT_ACTIONS and not action["processed"]:
-                ctx.extra["failure"] = "fault"
                 return _transport(fault)
-            ctx.extra["spoil"] = fault  # body faults, and transport faults after the work is done
+            exchange.spoil = fault  # body faults, and transport faults after the work is done
             return None
         return None
 
-    def after_auth(self, ctx: "Context") -> None:
+    def after_auth(self, ctx: Context) -> None:
         """Per-credential rate limits: past the limit, the service's own throttling error."""
         exceeded = self.rate_limits.check(ctx)
         if exceeded is not None:
             code, why = exceeded
-            ctx.extra["control_stage"] = "rate_limit"
-            raise ServiceError(code, detail=why)
+            raise ServiceError(code, detail=why, stage=RATE_LIMIT)
 
-    def after_render(self, ctx: "Context", response: SimResponse) -> SimResponse:
-        fault = ctx.extra.get("spoil")
+    def after_render(self, ctx: Context, response: SimResponse) -> SimResponse:
+        fault = ctx.exchange.spoil
         if fault is None:
             return response
         action = fault["action"]
@@ -178,24 +157,6 @@ class Control:
         if action["cut"] and len(kept) < len(body):
             return TransportFault(response.status, kept, headers, action=CUT, declared_length=len(body))
         return SimResponse(response.status, kept, headers)
-
-    # -- scenarios, as services consult them --------------------------------------------------
-
-    def scenario(self, ctx: "Context", name: str, key: str | None = None) -> str | None:
-        """The state of scenario ``name`` for ``key`` at this step (moving it on), or None when none is set.
-
-        For services: ``outcome = ctx.sim.control.scenario(ctx, "verification", cert_number)``.
-        """
-        return self.scenarios.consult(ctx, name, key)
-
-
-def _request_view(ctx: "Context") -> dict[str, Any]:
-    request = ctx.request
-    try:
-        body = request.json()
-    except ValueError:
-        body = dict(request.form)
-    return {"body": body, "query": request.query_dict, "params": ctx.params, "headers": request.headers.lower_items()}
 
 
 def _raw_answer(fault: dict[str, Any]) -> SimResponse:

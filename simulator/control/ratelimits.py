@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from simulator.control.faults import FaultError
+from simulator.control.errors import FaultError
+from simulator.pipeline.runtime import Runtime
 
 if TYPE_CHECKING:
-    from simulator.contracts import Contract, Deployment
     from simulator.pipeline.context import Context
-    from simulator.pipeline.simulator import Simulator
 
 LIMITS_NS = "apisim:control:rate-limits"
 WINDOWS_NS = "apisim:control:rate-windows"
@@ -31,15 +30,6 @@ SEQ_NS = "apisim:control:seq"
 # Where each auth scheme's identity names the credential, in the order they are tried.
 CREDENTIAL_KEYS = ("AccessKeyId", "AppCode", "ak_id", "ak", "appId", "username", "user")
 ANONYMOUS = "-"
-
-
-def throttling_error(contract: "Contract", deployment: "Deployment | None" = None) -> str | None:
-    """The contract's throttling code: the deployment's own, else the contract's."""
-    if deployment is not None:
-        raw = contract.raw["deployments"][deployment.index]
-        if raw.get("throttling_error"):
-            return raw["throttling_error"]
-    return contract.raw.get("throttling_error")
 
 
 def credential_of(identity: dict[str, Any]) -> str:
@@ -51,9 +41,9 @@ def credential_of(identity: dict[str, Any]) -> str:
 
 
 class RateLimits:
-    def __init__(self, sim: "Simulator"):
-        self._sim = sim
-        self._store = sim.store
+    def __init__(self, runtime: Runtime):
+        self._runtime = runtime
+        self._store = runtime.store
 
     def add(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Add a limit (raises :class:`FaultError` naming what is wrong)."""
@@ -72,11 +62,12 @@ class RateLimits:
         if unknown:
             raise FaultError(f"rate limit: unknown keys {', '.join(sorted(unknown))}")
         service = raw.get("service")
-        if service not in self._sim.contracts:
-            raise FaultError(f"service: one of {', '.join(self._sim.contracts)}")
-        contract = self._sim.contracts[service]
-        if not any(throttling_error(contract, d) for d in contract.deployments):
-            with_codes = [n for n, c in self._sim.contracts.items() if any(throttling_error(c, d) for d in c.deployments)]
+        contracts = self._runtime.contracts
+        if service not in contracts:
+            raise FaultError(f"service: one of {', '.join(contracts)}")
+        contract = contracts[service]
+        if not any(d.throttling_error for d in contract.deployments):
+            with_codes = [n for n, c in contracts.items() if any(d.throttling_error for d in c.deployments)]
             raise FaultError(f"{service}: its document names no throttling error, so it cannot be rate limited "
                              f"(services that can: {', '.join(with_codes)})")
         operation = raw.get("operation") or "*"
@@ -118,7 +109,7 @@ class RateLimits:
             if calls == 1:  # a new window: the previous one will never be read again
                 self._store.delete(WINDOWS_NS, f"{limit['id']}:{credential}:{window - 1}")
             if calls > limit["limit"]:
-                code = throttling_error(ctx.contract, ctx.deployment)
+                code = ctx.deployment.throttling_error
                 if code is None:
                     continue  # this deployment of the service has no throttling answer
                 return code, (f"apisim rate limit {limit['id']}: call {calls} of credential {credential} within "

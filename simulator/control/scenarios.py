@@ -4,65 +4,23 @@ A scenario is a list of states for one key (an identity, a queue, ``*`` for ever
 time the service consults it, the machine hands out the current state and moves one step on;
 the last state then holds. So ``["pending", "pending", "Z1146"]`` on a SAF identity means: the
 first two polls of its verification say "still running" (300), the third ends it with
-NOT_SAME_PERSON. Services consult it with ``ctx.sim.control.scenario(ctx, name, key)``.
+NOT_SAME_PERSON. Handlers consult it with ``ctx.scenario(name, key)``.
 
-Which scenarios exist, and which states each allows, is the catalogue below (states come from
-the contracts where the document lists them).
+Which scenarios exist, and which states each allows, each service declares
+(``ServiceDefinition.scenarios``, states from its contract where the document lists them).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
-from simulator.control.faults import FaultError
-
-if TYPE_CHECKING:
-    from simulator.contracts import Contract
-    from simulator.pipeline.context import Context
-    from simulator.pipeline.simulator import Simulator
+from simulator.control.errors import FaultError
+from simulator.pipeline.runtime import Runtime
+from simulator.pipeline.service import Scenario, ServiceDefinition
 
 MACHINES_NS = "apisim:control:scenarios"
 STEPS_NS = "apisim:control:scenario-steps"
 ANY_KEY = "*"
-
-
-@dataclass(frozen=True)
-class ScenarioSpec:
-    service: str
-    name: str
-    summary: str
-    key: str  # what the key is, in words
-    states: Callable[["Contract"], list[str]]
-
-
-def _saf_verification_states(contract: "Contract") -> list[str]:
-    # The query table of the SAF document: how a verification may end (Z1146 NOT_SAME_PERSON, ...).
-    codes = [code for code, raw in contract.raw["errors"].items() if raw.get("x-table") == "query"]
-    return ["pending", "passed", *codes]
-
-
-CATALOGUE: tuple[ScenarioSpec, ...] = (
-    ScenarioSpec(
-        service="aliyun-saf", name="verification",
-        summary="How a real-person verification goes, one state per query/queryH5 poll: pending (code 300, "
-                "still running), passed (200), or the query code it ends with (Z1146 NOT_SAME_PERSON, ...)",
-        key="the identity's certNumber, or * for every identity",
-        states=_saf_verification_states,
-    ),
-    ScenarioSpec(
-        service="aicp", name="engine",
-        summary="The face engine behind the micro-services and user registration, one state per engine call: "
-                "up, or down (the enrolment is queued for the high-availability module, 11.1/11.2, "
-                "until resumedata replays it)",
-        key="* (the platform has one engine)",
-        states=lambda contract: ["up", "down"],
-    ),
-)
-
-
-def spec_for(service: str, name: str) -> ScenarioSpec | None:
-    return next((s for s in CATALOGUE if s.service == service and s.name == name), None)
 
 
 def _machine_key(service: str, name: str, key: str) -> str:
@@ -70,26 +28,30 @@ def _machine_key(service: str, name: str, key: str) -> str:
 
 
 class Scenarios:
-    def __init__(self, sim: "Simulator"):
-        self._sim = sim
-        self._store = sim.store
+    def __init__(self, runtime: Runtime, services: dict[str, ServiceDefinition]):
+        self._runtime = runtime
+        self._store = runtime.store
+        self._declared = {(name, s.name): s for name, service in services.items() for s in service.scenarios}
 
     def catalogue(self) -> list[dict[str, Any]]:
         """The scenarios of the services being simulated, with the states each allows."""
-        return [{"service": s.service, "scenario": s.name, "summary": s.summary, "key": s.key,
-                 "states": s.states(self._sim.contracts[s.service])}
-                for s in CATALOGUE if s.service in self._sim.contracts]
+        return [{"service": service, "scenario": s.name, "summary": s.summary, "key": s.key,
+                 "states": s.states(self._runtime.contracts[service])}
+                for (service, _), s in self._declared.items()]
+
+    def _spec(self, service: str, name: str) -> Scenario | None:
+        return self._declared.get((service, name))
 
     def set(self, service: str, scenario: str, states: list[str] | str, key: str = ANY_KEY,
             source: str = "api") -> dict[str, Any]:
         """Start (or restart) a scenario for a key; raises :class:`FaultError` for unknown names or states."""
-        spec = spec_for(service, scenario)
-        if spec is None or service not in self._sim.contracts:
+        spec = self._spec(service, scenario)
+        if spec is None:
             known = ", ".join(f"{s['service']}/{s['scenario']}" for s in self.catalogue())
             raise FaultError(f"no scenario {service}/{scenario}; known: {known}")
         if isinstance(states, str):
             states = [states]
-        valid = spec.states(self._sim.contracts[service])
+        valid = spec.states(self._runtime.contracts[service])
         if not isinstance(states, list) or not states or not all(isinstance(s, str) and s in valid for s in states):
             raise FaultError(f"states: a non-empty list of {', '.join(valid)}")
         machine = {"service": service, "scenario": scenario, "key": str(key or ANY_KEY), "states": states,
@@ -144,6 +106,3 @@ class Scenarios:
             step = self._store.incr(STEPS_NS, name) - 1  # atomic: two workers never get the same step
             return machine["states"][min(step, len(machine["states"]) - 1)]
         return None
-
-    def consult(self, ctx: "Context", scenario: str, key: str | None = None) -> str | None:
-        return self.advance(ctx.service, scenario, key)

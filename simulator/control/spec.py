@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.control.faults import FaultError
+from simulator.control.errors import FaultError
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
 _WHERE_PREFIXES = ("body.", "query.", "headers.", "params.")

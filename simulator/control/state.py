@@ -12,21 +12,20 @@ models (dump one first to see the shapes).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from simulator.control.faults import FaultError
-
-if TYPE_CHECKING:
-    from simulator.pipeline.simulator import Simulator
+from simulator.control.errors import FaultError
+from simulator.pipeline.runtime import Runtime
 
 
-def dump_state(sim: "Simulator", service: str) -> dict[str, Any]:
+def dump_state(runtime: Runtime, service: str) -> dict[str, Any]:
     prefix = f"{service}:"
+    store = runtime.store
     out: dict[str, Any] = {}
-    for ns in _namespaces(sim, prefix):
+    for ns in sorted(store.namespaces(prefix)):
         name = ns[len(prefix):]
-        items = sim.store.items(ns)
-        values = sim.store.values(ns)
+        items = store.items(ns)
+        values = store.values(ns)
         if items:
             out[name] = dict(items)
         if values:
@@ -34,15 +33,15 @@ def dump_state(sim: "Simulator", service: str) -> dict[str, Any]:
     return dict(sorted(out.items()))
 
 
-def load_state(sim: "Simulator", service: str, data: Any, replace: bool = False) -> dict[str, int]:
+def load_state(runtime: Runtime, service: str, data: Any, replace: bool = False) -> dict[str, int]:
     """Write ``data`` into the service's store; how many records went into each namespace."""
-    if service not in sim.contracts:
-        raise FaultError(f"no service {service!r}; known: {', '.join(sim.contracts)}")
+    if service not in runtime.contracts:
+        raise FaultError(f"no service {service!r}; known: {', '.join(runtime.contracts)}")
     if not isinstance(data, dict) or not all(isinstance(v, (dict, list)) for v in data.values()):
         raise FaultError("state: an object of namespace to {key: record} (or to [record, ...] for a log)")
+    store = runtime.service_store(service)
     if replace:
-        sim.service_store(service).clear()
-    store = sim.service_store(service)
+        store.clear()
     written: dict[str, int] = {}
     for ns, records in data.items():
         if isinstance(records, dict):
@@ -53,10 +52,3 @@ def load_state(sim: "Simulator", service: str, data: Any, replace: bool = False)
                 store.append(ns.removesuffix("[]"), record)
         written[ns] = len(records)
     return written
-
-
-def _namespaces(sim: "Simulator", prefix: str) -> list[str]:
-    lister = getattr(sim.store, "namespaces", None)
-    if lister is None:
-        raise FaultError(f"this store ({type(sim.store).__name__}) cannot list its namespaces")
-    return sorted(lister(prefix))

@@ -13,16 +13,21 @@ class ServiceError(Exception):
     (the JSON path that broke, say) and travels in the ``X-Apisim-Detail``
     header, so the body keeps the vendor's exact wording; ``data`` carries
     extra envelope fields a service needs.
+
+    ``stage`` names the pipeline stage that refused the request (``match``, ``forced``, ``auth``,
+    ``validation``, ``fault``, ``rate_limit``); the stage that raises the error sets it, so nothing
+    has to guess afterwards. A handler leaves it unset: its errors are the ``behaviour`` stage's.
     """
 
     def __init__(self, code: str, message: str | None = None, *, detail: str | None = None, data: Any = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, stage: str | None = None):
         super().__init__(f"{code}: {message or detail or ''}")
         self.code = str(code)
         self.message = message
         self.detail = detail
         self.data = data
         self.headers = headers or {}
+        self.stage = stage
 
 
 class AuthFailure(Exception):

@@ -10,10 +10,10 @@ dashboard at ``/__apisim/`` (``dashboard``). See docs/coverage.md.
     print(format_table(compute(simulator.contracts, data), missing=True))
 """
 
-from simulator.coverage.compute import CoverageReport, ServiceCoverage, compute, documented_codes
+from simulator.coverage.compute import CoverageReport, ServiceCoverage, compute
 from simulator.coverage.data import CoverageData, read_journal
 from simulator.coverage.terminal import format_table
 from simulator.coverage.tracker import CoverageTracker
 
-__all__ = ["CoverageData", "CoverageReport", "CoverageTracker", "ServiceCoverage", "compute", "documented_codes",
+__all__ = ["CoverageData", "CoverageReport", "CoverageTracker", "ServiceCoverage", "compute",
            "format_table", "read_journal"]

@@ -14,13 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from simulator.contracts import Contract
-from simulator.contracts.model import Operation
 from simulator.coverage.data import SUCCESS, Cell, CoverageData
-
-
-def documented_codes(contract: Contract, op: Operation) -> list[str]:
-    """Every error code ``op`` can answer per its contract (what ``X-Apisim-Code`` accepts)."""
-    return op.documented_codes()
 
 
 @dataclass
@@ -213,7 +207,7 @@ def _service_coverage(contract: Contract, data: CoverageData) -> ServiceCoverage
             cells.setdefault(outcome, Cell()).merge(cell)
     operations = [
         OperationCoverage(id=op.id, method=op.method, path=op.path, summary=op.summary,
-                          outcomes=[SUCCESS, *documented_codes(contract, op)], cells=by_operation.get(op.id, {}))
+                          outcomes=[SUCCESS, *op.documented_codes()], cells=by_operation.get(op.id, {}))
         for op in contract.operations.values()
     ]
     # Columns in the order of the error catalogue, which follows the document.

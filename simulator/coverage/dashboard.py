@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, jsonify, redirect, request
 
+from simulator.control.admin import Administered
 from simulator.coverage.compute import compute, display_percent
 from simulator.coverage.data import CoverageData
 from simulator.coverage.html import ASSETS, chart_svg, legend, matrix_html, missing_html
-
-if TYPE_CHECKING:
-    from simulator.pipeline.simulator import Simulator
 
 PREFIX = "/__apisim/dashboard"
 ADMIN_ROOTS = ("/__apisim", "/__apisim/")
@@ -35,8 +32,9 @@ TOKEN_HEADER = "X-Apisim-Admin-Token"
 _FILES = {"dashboard.js": "application/javascript", "report.css": "text/css", "dashboard.css": "text/css"}
 
 
-def dashboard_blueprint(sim: "Simulator") -> Blueprint:
+def dashboard_blueprint(sim: Administered) -> Blueprint:
     bp = Blueprint("apisim_dashboard", __name__, url_prefix=PREFIX)
+    contracts = sim.runtime.contracts
 
     @bp.before_app_request
     def browsers_to_the_dashboard() -> Response | None:
@@ -67,10 +65,10 @@ def dashboard_blueprint(sim: "Simulator") -> Blueprint:
     def coverage() -> Response:
         """The coverage of every served service by the journal so far, ready to show."""
         data = CoverageData().add_all(sim.journal.entries())
-        report = compute(sim.contracts, data, list(sim.contracts))
+        report = compute(contracts, data, list(contracts))
         services = []
         for svc in report.services:
-            catalogue = sim.contracts[svc.service].errors
+            catalogue = contracts[svc.service].errors
             services.append({
                 "service": svc.service, "title": svc.title, "calls": svc.calls,
                 "operations": len(svc.operations), "operations_called": svc.operations_called,
@@ -87,9 +85,9 @@ def dashboard_blueprint(sim: "Simulator") -> Blueprint:
 
     @bp.get("/contract/<service>")
     def contract(service: str) -> Response:
-        found = sim.contracts.get(service)
+        found = contracts.get(service)
         if found is None:
-            return _problem(404, f"no service {service!r}; known: {', '.join(sim.contracts)}")
+            return _problem(404, f"no service {service!r}; known: {', '.join(contracts)}")
         # Not jsonify: it sorts keys, and operations and error codes read best in the document's order.
         return Response(json.dumps(found.raw, ensure_ascii=False), mimetype="application/json")
 
@@ -100,10 +98,10 @@ def _prefers_html() -> bool:
     return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 
-def _guard(sim: "Simulator") -> Response | None:
+def _guard(sim: Administered) -> Response | None:
     """The admin API's rule: loopback callers only, or the admin token when apisim has one. A browser
     cannot set a header on a page it navigates to, so the page also takes ``?token=``."""
-    token = getattr(sim.control, "admin_token", None)
+    token = sim.control.admin_token
     if token:
         given = (request.headers.get(TOKEN_HEADER) or _bearer(request.headers.get("Authorization", ""))
                  or request.args.get("token"))

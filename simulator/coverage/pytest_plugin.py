@@ -1,7 +1,7 @@
 """Contract coverage in pytest (second ``pytest11`` entry point, next to the apisim fixtures).
 
 Every simulator a fixture hands out (an :class:`~simulator.testing.ApisimServer` or a
-:class:`~simulator.pipeline.Simulator`) is tracked; at the end of the session a table says, per
+:class:`~simulator.simulator.Simulator`) is tracked; at the end of the session a table says, per
 service, which operations were called and which documented outcomes were answered.
 
 Options: ``--apisim-cov-report=term|term-missing|html:DIR|json:FILE|none`` (repeatable; default
@@ -77,7 +77,7 @@ class CoveragePlugin:
     @pytest.hookimpl(wrapper=True)
     def pytest_fixture_setup(self, fixturedef: Any, request: Any) -> Any:
         value = yield
-        from simulator.pipeline import Simulator
+        from simulator.simulator import Simulator
         from simulator.testing.live import ApisimServer
 
         if isinstance(value, ApisimServer):

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from faker import Faker
 
+from simulator.contracts.refs import deref
 from simulator.fake.providers import resolve, timestamp
 
 _MAX_DEPTH = 12
@@ -78,16 +79,7 @@ class _Walker:
         return self._make_rng()
 
     def deref(self, schema: Any) -> Any:
-        seen = 0
-        while isinstance(schema, dict) and "$ref" in schema and seen < _MAX_DEPTH:
-            ref = schema["$ref"]
-            if not ref.startswith("#/$defs/"):
-                raise KeyError(f"only #/$defs/ references are supported, got {ref!r}")
-            target = self.defs[ref[len("#/$defs/"):]]
-            extra = {k: v for k, v in schema.items() if k != "$ref"}
-            schema = {**target, **extra} if extra and isinstance(target, dict) else target
-            seen += 1
-        return schema
+        return deref(schema, self.defs)
 
     def value(self, schema: Any, depth: int) -> Any:
         schema = self.deref(schema)

@@ -27,7 +27,8 @@ from simulator.auth import discover_schemes
 from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE
 from simulator.contracts import Contract, Deployment, Operation
 from simulator.openapi.security import security_scheme
-from simulator.verify.generate import RequestMaker, deref
+from simulator.contracts.refs import deref
+from simulator.verify.generate import RequestMaker
 from simulator.verify.outgoing import FORM, body_format, encode
 from simulator.verify.shapes import ErrorShape, ErrorShapes
 from simulator.verify.signers import SigningEnv, choose, client_params, strip_all

@@ -8,6 +8,7 @@ from typing import Any
 from simulator.auth import AuthEnv
 from simulator.core import AuthFailure, ServiceError
 from simulator.pipeline.context import Context
+from simulator.pipeline.exchange import AUTH
 
 
 def authenticate(ctx: Context, schemes: dict[str, ModuleType], credentials: list[dict[str, Any]]) -> dict[str, Any]:
@@ -17,8 +18,7 @@ def authenticate(ctx: Context, schemes: dict[str, ModuleType], credentials: list
         return {}
     names = binding["schemes"]
     env = AuthEnv(credentials=credentials, clock=ctx.clock, store=ctx.store,
-                  options=binding.get("options", {}), service=ctx.service)
-    env.params = ctx.params  # schemes over a parameter view (Aliyun RPC) read it here
+                  options=binding.get("options", {}), service=ctx.service, params=ctx.params)
     used: str | None = None
     try:
         for name in names:
@@ -30,7 +30,7 @@ def authenticate(ctx: Context, schemes: dict[str, ModuleType], credentials: list
         raise AuthFailure("missing", f"no credentials for {' or '.join(names)}")
     except AuthFailure as failure:
         raise ServiceError(auth_error_code(binding, failure.kind, used), failure.message, detail=failure.detail,
-                           data={"auth_kind": failure.kind}) from failure
+                           data={"auth_kind": failure.kind}, stage=AUTH) from failure
 
 
 def auth_error_code(binding: dict[str, Any], kind: str, scheme: str | None = None) -> str:

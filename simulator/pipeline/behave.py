@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.pipeline.context import Context
-from simulator.services import ServiceDefinition
+from simulator.pipeline.service import ServiceDefinition
 
 
 def behave(ctx: Context, service: ServiceDefinition) -> Any:

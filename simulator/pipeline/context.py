@@ -1,69 +1,94 @@
-"""The per-request context a handler sees."""
+"""The per-request context a handler (and an envelope, and a hook) sees."""
 
 from __future__ import annotations
 
 import random
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from simulator.config import SimulatorConfig
 from simulator.core import ServiceError, SimRequest
+from simulator.core.view import request_view
+from simulator.pipeline.exchange import Exchange
+from simulator.pipeline.runtime import Runtime
 from simulator.store import ServiceStore
 
 if TYPE_CHECKING:
     from simulator.contracts import Contract, Deployment, Operation
-    from simulator.pipeline.simulator import Simulator
+    from simulator.faces.model import FaceModel
+    from simulator.imaging.decode import FixtureUrls
 
 
-@dataclass
+@dataclass(eq=False)
 class Context:
-    sim: "Simulator"
+    runtime: Runtime
     request: SimRequest
-    contract: "Contract"
-    deployment: "Deployment"
+    contract: Contract
+    deployment: Deployment
     store: ServiceStore
     seed: int
     seq: int
-    operation: "Operation | None" = None
+    exchange: Exchange
+    operation: Operation | None = None
     path_params: dict[str, str] = field(default_factory=dict)
     body: Any = None
     params: dict[str, Any] = field(default_factory=dict)
     identity: dict[str, Any] = field(default_factory=dict)
     envelope_name: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # scratch space for envelopes (e.g. SAF's Format)
+    extra: dict[str, Any] = field(default_factory=dict)  # the service's scratch space (e.g. SAF's Format)
 
     @property
     def service(self) -> str:
         return self.contract.service
 
     @property
-    def config(self):
-        return self.sim.config
+    def config(self) -> SimulatorConfig:
+        return self.runtime.config
 
-    @property
+    @cached_property
+    def view(self) -> dict[str, Any]:
+        """The request as ``match`` predicates and fault ``where`` filters see it (built once, after
+        ``params``): see :mod:`simulator.core.view`."""
+        return request_view(self.request, self.params)
+
+    @cached_property
     def rng(self) -> random.Random:
-        if "_rng" not in self.extra:
-            self.extra["_rng"] = random.Random(self.seed)
-        return self.extra["_rng"]
+        """Seeded by the simulator seed and the request's content: identical requests, identical answers."""
+        return random.Random(self.seed)
 
-    @property
+    @cached_property
     def request_rng(self) -> random.Random:
         """Seeded by content and sequence number: differs between identical requests, stable across replays."""
-        if "_request_rng" not in self.extra:
-            self.extra["_request_rng"] = random.Random(f"{self.seed}:{self.seq}")
-        return self.extra["_request_rng"]
+        return random.Random(f"{self.seed}:{self.seq}")
 
     def clock(self) -> datetime:
-        return self.sim.now()
+        return self.runtime.now()
 
     @property
-    def faces(self):
-        return self.sim.faces
+    def faces(self) -> FaceModel:
+        return self.runtime.faces
 
     @property
-    def images(self):
-        return self.sim.images
+    def images(self) -> FixtureUrls:
+        return self.runtime.images
+
+    def credentials(self) -> list[dict[str, Any]]:
+        """This service's credentials: configured ones first, then the contract's demo ones."""
+        return self.runtime.credentials(self.service)
+
+    def scenario(self, name: str, key: str | None = None) -> str | None:
+        """The state of this service's scenario ``name`` for ``key`` at this step (moving it on), or
+        None when none is set: see ``ServiceDefinition.scenarios``."""
+        return self.runtime.scenarios.advance(self.service, name, key)
+
+    @property
+    def sim(self) -> Runtime:
+        """Deprecated: use ``ctx.runtime`` (or ``ctx.credentials()``, ``ctx.scenario()``)."""
+        warnings.warn("ctx.sim is deprecated: use ctx.runtime", DeprecationWarning, stacklevel=2)
+        return self.runtime
 
     def fail(self, code: str, message: str | None = None, **data: Any) -> None:
         raise ServiceError(code, message, data=data or None)
-

@@ -1,11 +1,10 @@
-"""The request journal: every request, the operation it matched, the outcome."""
+"""The request journal: every exchange, recorded as JSON in the store (so every worker's is seen)."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from simulator.core import SimRequest, SimResponse
+from simulator.pipeline.exchange import Exchange
 from simulator.store import Store
 
 JOURNAL_NS = "apisim:journal"
@@ -25,7 +24,6 @@ class Journal:
     def __init__(self, store: Store, limit: int | None = None, partition: str | None = None):
         self._store = store
         self._limit = limit  # only the newest ``limit`` entries are kept (a load test must not fill the disk)
-        self._local = threading.local()
         self.partition = partition
 
     @property
@@ -37,40 +35,37 @@ class Journal:
         self._partition = name
         self._ns = JOURNAL_NS if name is None else f"{JOURNAL_NS}:{name}"
 
-    def record(self, seq: int, request: SimRequest, response: SimResponse, *, service: str | None,
-               deployment: str | None, operation: str | None, code: str | None, forced: bool,
-               elapsed_ms: float, note: str | None = None, failure: str | None = None,
-               detail: str | None = None, faults: list[dict[str, Any]] | None = None,
-               time: str | None = None) -> dict[str, Any]:
-        """``failure`` names the stage that refused the request (match, forced, auth, validation,
-        behaviour) and ``detail`` says why: strict mode and coverage read them."""
+    def record(self, exchange: Exchange) -> dict[str, Any]:
+        """The exchange as a journal entry, appended. ``failure`` names the stage that refused the
+        request (match, forced, auth, validation, behaviour, fault, rate_limit) and ``detail`` says
+        why: strict mode and coverage read them."""
+        request, response = exchange.request, exchange.response
+        assert response is not None
         entry = {
-            "seq": seq,
-            "service": service,
-            "deployment": deployment,
-            "operation": operation,
+            "seq": exchange.seq,
+            "service": exchange.service,
+            "deployment": exchange.deployment.name if exchange.deployment is not None else None,
+            "operation": exchange.operation.id if exchange.operation is not None else None,
             "method": request.method,
             "path": request.path,
             "query": request.raw_query,
             "host": request.host,
             "status": response.status,
-            "code": code,
-            # status 0: no HTTP answer at all (a connection fault)
-            "outcome": "success" if code is None and 0 < response.status < 400 else "error",
-            "forced": forced,
-            "failure": failure,
-            "detail": detail,
-            "elapsed_ms": round(elapsed_ms, 3),
+            "code": exchange.code,
+            "outcome": exchange.outcome,
+            "forced": exchange.forced,
+            "failure": exchange.stage,
+            "detail": exchange.detail,
+            "elapsed_ms": round(exchange.elapsed_ms, 3),
             "request_body": _snippet(request.body),
             "response_body": _snippet(response.body),
         }
-        if faults:
-            entry["faults"] = faults  # the control plane's faults that fired
-        if time:
-            entry["time"] = time  # the simulator clock's
-        if note:
-            entry["note"] = note
-        self._local.last = entry
+        if exchange.faults_fired:
+            entry["faults"] = exchange.faults_fired  # the control plane's faults that fired
+        if exchange.time:
+            entry["time"] = exchange.time  # the simulator clock's
+        if exchange.note:
+            entry["note"] = exchange.note
         self._append(entry)
         return entry
 
@@ -79,11 +74,6 @@ class Journal:
             self._store.append(self._ns, entry, keep=self._limit)
         else:
             self._store.append(self._ns, entry)
-
-    def last_recorded(self) -> dict[str, Any] | None:
-        """The entry this thread recorded last: an in-process caller's own request, without reading
-        (and copying) the whole journal back from the store."""
-        return getattr(self._local, "last", None)
 
     def entries(self, service: str | None = None, operation: str | None = None) -> list[dict[str, Any]]:
         return [
@@ -99,12 +89,13 @@ class Journal:
         merged.sort(key=lambda e: e.get("seq") or 0)
         return merged[-self._limit:] if self._limit else merged
 
-    def append_entries(self, entries: list[dict[str, Any]]) -> None:
-        """Write entries back (the control plane keeps some when it clears one service's)."""
-        for entry in entries:
-            self._append(entry)
-
-    def clear(self) -> None:
+    def clear(self, service: str | None = None) -> int:
+        """Forget every entry (of one service); how many went."""
+        entries = self._all_entries()
         self._store.clear(JOURNAL_NS)
+        kept = [e for e in entries if service is not None and e.get("service") != service]
+        for entry in kept:  # the store has no "delete where": write the others back
+            self._append(entry)
+        return len(entries) - len(kept)
 
 

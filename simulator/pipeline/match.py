@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from simulator.contracts import Contract, Deployment, Operation
 from simulator.core import SimRequest
+from simulator.core.view import holds
 
 
 @dataclass
@@ -77,7 +77,7 @@ class Router:
             return Match(*by_method[0])
         request_view = view()
         for op, params in by_method:  # most specific first
-            if all(_lookup(request_view, key) == value for key, value in op.match.items()):
+            if all(holds(request_view, key, value) for key, value in op.match.items()):
                 return Match(op, params)
         wanted = "; ".join(
             ", ".join(f"{k}={v!r}" for k, v in op.match.items()) for op, _ in by_method if op.match
@@ -105,19 +105,3 @@ def _strip_default_port(host: str) -> str:
             return host[: -len(suffix)]
     return host
 
-
-_MISSING = object()
-
-
-def _lookup(view: dict[str, Any], dotted: str) -> Any:
-    node: Any = view
-    for part in dotted.split("."):
-        if isinstance(node, str) and node[:1] in "{[":  # a JSON string inside a parameter (SAF's ServiceParameters)
-            try:
-                node = json.loads(node)
-            except ValueError:
-                return _MISSING
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node

@@ -13,7 +13,7 @@ from typing import Any
 from simulator.contracts import ErrorEntry
 from simulator.core import ServiceError, SimResponse
 from simulator.pipeline.context import Context
-from simulator.services import Envelope, Reply
+from simulator.pipeline.service import Envelope, Reply
 
 DETAIL_HEADER = "X-Apisim-Detail"  # why a request failed, for the developer; the body keeps the vendor wording
 
@@ -36,7 +36,7 @@ def render_success(ctx: Context, envelopes: dict[str, Envelope], outcome: Any) -
     schema = ctx.operation.response.get("body")
     body = reply.body
     if schema is not None and (body is None or isinstance(body, dict)):
-        body = ctx.sim.fake.complete(schema, body, ctx.seed, ctx.contract.defs)
+        body = ctx.runtime.fake.complete(schema, body, ctx.seed, ctx.contract.defs)
     response = envelope_for(ctx, envelopes).success(ctx, body)
     response.status = reply.status or response.status or ctx.operation.response.get("status", 200)
     for name, value in reply.headers.items():

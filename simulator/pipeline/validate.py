@@ -14,6 +14,7 @@ from jsonschema.exceptions import ValidationError
 
 from simulator.core import ServiceError, SimRequest
 from simulator.contracts import Contract, Operation
+from simulator.pipeline.exchange import VALIDATION
 
 _KIND_BY_KEYWORD = {
     "required": "missing",
@@ -96,4 +97,4 @@ def validation_error(operation: Operation, kind: str, message: str) -> ServiceEr
     code = codes.get(kind) or codes.get(_FALLBACK.get(kind, "invalid")) or codes.get("invalid")
     if code is None:
         raise LookupError(f"{operation.contract.service}.{operation.id}: no validation_errors.invalid code")
-    return ServiceError(code, detail=message, data={"validation_kind": kind})
+    return ServiceError(code, detail=message, data={"validation_kind": kind}, stage=VALIDATION)

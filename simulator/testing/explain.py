@@ -13,7 +13,8 @@ from typing import Any, Iterable
 
 from simulator.contracts import Contract, Operation
 from simulator.core import SimRequest
-from simulator.pipeline import Simulator
+from simulator.core.view import request_view
+from simulator.simulator import Simulator
 from simulator.pipeline.match import NoDeployment, NoOperation
 
 # Journal ``failure`` stages that mean "the request broke the contract" (not a forced or behavioural error).
@@ -60,17 +61,8 @@ def closest_operation(sim: Simulator, request: SimRequest) -> str | None:
             params = service.parse_params(request)
         except Exception:  # a broken body must not hide the hint
             params = {}
-
-    def view() -> dict[str, Any]:
-        try:
-            body = request.json()
-        except ValueError:
-            body = dict(request.form)
-        return {"body": body, "query": request.query_dict, "params": params,
-                "headers": request.headers.lower_items()}
-
     try:
-        op = sim.router.match(request, dep, view).operation
+        op = sim.router.match(request, dep, lambda: request_view(request, params)).operation
     except NoOperation as exc:
         op = exc.closest
     return _op_label(op) if op is not None else None
@@ -94,19 +86,8 @@ def known_hosts(sim: Simulator) -> list[str]:
 
 # -- schemas ----------------------------------------------------------------------------------
 
-def _resolve(contract: Contract, schema: Any) -> Any:
-    seen = 0
-    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and seen < 20:
-        ref = schema["$ref"]
-        if not ref.startswith("#/$defs/"):
-            break
-        schema = contract.defs.get(ref[len("#/$defs/"):], {})
-        seen += 1
-    return schema
-
-
 def _child(contract: Contract, schema: Any, token: str | int) -> Any:
-    schema = _resolve(contract, schema)
+    schema = contract.deref(schema)
     if not isinstance(schema, dict):
         return None
     if isinstance(token, int):
@@ -138,12 +119,12 @@ def schema_at(operation: Operation, path: str) -> Any:
         if schema is None:
             return None
         schema = _child(operation.contract, schema, token)
-    return _resolve(operation.contract, schema)
+    return operation.contract.deref(schema)
 
 
 def describe_schema(operation: Operation, schema: Any) -> str:
     """One line: type, constraints and the document's description."""
-    schema = _resolve(operation.contract, schema)
+    schema = operation.contract.deref(schema)
     if not isinstance(schema, dict):
         return "(no schema in the contract)"
     bits: list[str] = []

@@ -20,8 +20,7 @@ from typing import Any
 
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract
-from simulator.pipeline import Simulator
-from simulator.pipeline.match import Router
+from simulator.simulator import Simulator
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import contract_violations, report
 
@@ -52,9 +51,7 @@ class ApisimServer:
             return self
         from simulator.server import SimulatorServer, free_port_base
 
-        self.config.port_base = free_port_base(self.config.host)
-        # The router maps local ports to deployments: rebuild it for the ports just chosen.
-        self.simulator.router = Router(self.simulator.contracts, self.simulator.port_of)
+        self.simulator.listen_on(free_port_base(self.config.host))
         server = SimulatorServer(self.config, simulator=self.simulator).start()
         server.wait_until_accepting()
         self._server = server

@@ -6,21 +6,21 @@ deployment by its host, requests to the simulator's local URLs by their port.
 A request that reaches no documented operation raises :class:`UnmatchedRequest`
 at the call site, naming the closest known operation. Control-plane faults below
 HTTP (reset, disconnect, hang, a cut body) raise the httpx error a real
-connection would give.
+connection would give (:class:`HttpxFaultInjector`).
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import httpx
 import respx
 
-from simulator.control.transport import CUT, DISCONNECT, HANG, TransportFault
 from simulator.core import SimRequest, SimResponse
-from simulator.pipeline import Simulator
-from simulator.testing.explain import explain, is_unmatched
+from simulator.core.transport import CUT, DISCONNECT, HANG, TransportFault
+from simulator.simulator import Simulator
+from simulator.testing.explain import explain
 from simulator.testing.guard import is_loopback_host
 
 
@@ -40,17 +40,28 @@ def to_sim_request(request: httpx.Request) -> SimRequest:
     return sim_request
 
 
-def transport_error(fault: TransportFault, request: httpx.Request) -> httpx.TransportError:
-    """What httpx raises when a real connection misbehaves the way a control-plane fault says."""
-    if fault.action == HANG:
-        return httpx.ReadTimeout("apisim fault: the service did not answer (hang)", request=request)
-    if fault.action == DISCONNECT:
-        return httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-    if fault.action == CUT:
-        return httpx.RemoteProtocolError("peer closed connection without sending complete message body "
-                                         f"(received {len(fault.body)} bytes, expected {fault.declared_length})",
-                                         request=request)
-    return httpx.ReadError("apisim fault: [Errno 104] Connection reset by peer", request=request)
+class HttpxFaultInjector:
+    """Carries a fault out for an in-process httpx request: raises what httpx raises when a real
+    connection misbehaves that way (usable with any ``httpx.MockTransport`` too)."""
+
+    def __init__(self, request: httpx.Request):
+        self.request = request
+
+    def carry_out(self, fault: TransportFault) -> NoReturn:
+        raise self.error(fault)
+
+    def error(self, fault: TransportFault) -> httpx.TransportError:
+        request = self.request
+        if fault.action == HANG:
+            return httpx.ReadTimeout("timed out (apisim fault: hang)", request=request)
+        if fault.action == DISCONNECT:
+            return httpx.RemoteProtocolError("Server disconnected without sending a response. (apisim fault)",
+                                             request=request)
+        if fault.action == CUT:
+            return httpx.RemoteProtocolError(
+                "peer closed connection without sending complete message body: received "
+                f"{len(fault.body)} bytes, expected {fault.declared_length} (apisim fault)", request=request)
+        return httpx.ReadError("[Errno 104] Connection reset by peer (apisim fault)", request=request)
 
 
 def to_httpx_response(response: SimResponse, request: httpx.Request) -> httpx.Response:
@@ -68,31 +79,18 @@ class ApisimRoute:
         self._lock = threading.Lock()
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        sim_request = to_sim_request(request)
-        response = self.simulator.handle(sim_request)
+        exchange = self.simulator.exchange(to_sim_request(request))
+        response = exchange.response
         if isinstance(response, TransportFault):  # a control-plane fault below HTTP
-            raise transport_error(response, request)
-        if self.fail_unmatched:
-            entry = self._entry_for(sim_request)
-            if entry is not None and is_unmatched(entry):
-                message = "apisim: " + explain(self.simulator, entry)
-                with self._lock:
-                    self.unmatched.append(message)
-                raise UnmatchedRequest(message)
+            HttpxFaultInjector(request).carry_out(response)
+        if self.fail_unmatched and exchange.operation is None:
+            assert exchange.record is not None
+            message = "apisim: " + explain(self.simulator, exchange.record)
+            with self._lock:
+                self.unmatched.append(message)
+            raise UnmatchedRequest(message)
+        assert response is not None
         return to_httpx_response(response, request)
-
-    def _entry_for(self, request: SimRequest) -> dict[str, Any] | None:
-        """This request's journal entry. Identical requests match identically, so the newest
-        entry with the same method, host, path and query is the right one even under concurrency."""
-        key = (request.method, request.path, request.raw_query, request.host)
-        last = self.simulator.journal.last_recorded()  # this thread's own request: no copy of the journal
-        if last is not None and (last["method"], last["path"], last["query"], last["host"]) == key:
-            return last
-        for entry in reversed(self.simulator.journal.entries()):
-            if (entry["method"], entry["path"], entry["query"], entry["host"]) == \
-                    (request.method, request.path, request.raw_query, request.host):
-                return entry
-        return None
 
 
 class _Router:
@@ -122,7 +120,7 @@ def sim_transport_handler(simulator: Simulator) -> Callable[[httpx.Request], htt
     def handle(request: httpx.Request) -> httpx.Response:
         response = simulator.handle(to_sim_request(request))
         if isinstance(response, TransportFault):
-            raise transport_error(response, request)
+            HttpxFaultInjector(request).carry_out(response)
         return to_httpx_response(response, request)
 
     return handle

@@ -26,6 +26,7 @@ from typing import Any, Iterable
 from jsonschema.exceptions import best_match
 
 from simulator.contracts import Contract, Operation
+from simulator.contracts.refs import deref
 from simulator.fake import FakeData
 from simulator.pipeline.validate import validation_error
 from simulator.verify.outgoing import ABSENT, Draft, body_format, encode
@@ -62,16 +63,6 @@ def schema_kind(error: Any) -> str:
 
 class GenerationUnsupported(Exception):
     """A request schema uses something :mod:`simulator.verify.strategies` does not generate from."""
-
-
-def deref(schema: Any, defs: dict[str, Any], depth: int = 0) -> Any:
-    """Follow ``#/$defs/`` references, keeping sibling keywords (as the fake-data walker does)."""
-    while isinstance(schema, dict) and "$ref" in schema and depth < 16:
-        target = defs.get(schema["$ref"].removeprefix("#/$defs/"), {})
-        extra = {k: v for k, v in schema.items() if k != "$ref"}
-        schema = {**target, **extra} if extra and isinstance(target, dict) else target
-        depth += 1
-    return schema
 
 
 class RequestMaker:

@@ -77,7 +77,7 @@ class ErrorShapes:
     """Error shapes of one contract's operations, learnt from two reference simulators (no sockets)."""
 
     def __init__(self, contract: Contract, contracts_dir: str | None, credentials: list[dict[str, Any]]):
-        from simulator.pipeline import Simulator
+        from simulator.simulator import Simulator
 
         self.contract = contract
         self.available = True
@@ -101,7 +101,7 @@ class ErrorShapes:
         """Every code the operation may answer: its own, its auth's, the validation ones, the internal one."""
         if not self._refs:
             return list(op.errors)
-        return self._refs[0].forceable_codes(self.contract, op.id)
+        return op.documented_codes()
 
     def prepare(self, op: Operation, dep: Deployment, first: SimRequest, second: SimRequest) -> None:
         """The two (different) requests the reference answers each error of ``op`` for."""

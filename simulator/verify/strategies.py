@@ -35,7 +35,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from jsonschema import Draft202012Validator, FormatChecker
 
-from simulator.verify.generate import GenerationUnsupported, deref
+from simulator.contracts.refs import deref
+from simulator.verify.generate import GenerationUnsupported
 
 # Keywords that constrain nothing a generator must honour (annotations); ``x-*`` notes are skipped too.
 ANNOTATIONS = frozenset({"description", "title", "examples", "default", "$comment", "deprecated", "readOnly",

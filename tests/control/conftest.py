@@ -11,7 +11,7 @@ import pytest
 
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
-from simulator.pipeline import Simulator
+from simulator import Simulator
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
 OCR_HOST = "ocr.cn-north-4.myhuaweicloud.com"

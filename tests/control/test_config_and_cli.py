@@ -11,7 +11,7 @@ from simulator.config import SimulatorConfig
 from simulator.control import FaultError, parse_fault_spec
 from simulator.control.config_file import apply_serve_options, load_config_file
 from simulator.control.spec import parse_duration_ms
-from simulator.pipeline import Simulator
+from simulator import Simulator
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "apisim.toml"
 

@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from simulator.control import TransportFault
-from simulator.control.transport import httpx_error
 from simulator.core import SimRequest
+from simulator.testing.respx_route import HttpxFaultInjector
 
 OCR = "https://ocr.cn-north-4.myhuaweicloud.com/v2/0a1b2c3d4e5f60718293a4b5c6d7e8f9/ocr/quota-invoice"
 
@@ -17,7 +17,7 @@ def client_over(simulator) -> httpx.Client:
         answer = simulator.handle(SimRequest.from_url(request.method, str(request.url), request.headers.items(),
                                                       request.read()))
         if isinstance(answer, TransportFault):
-            raise httpx_error(answer, request)
+            HttpxFaultInjector(request).carry_out(answer)
         return httpx.Response(answer.status, headers=answer.headers, content=answer.body, request=request)
 
     return httpx.Client(transport=httpx.MockTransport(handle))

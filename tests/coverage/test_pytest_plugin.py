@@ -86,10 +86,9 @@ def inner_session(tmp_path):
 
 def _expected_totals():
     from simulator.contracts import load_contracts
-    from simulator.coverage.compute import documented_codes
 
     contract = load_contracts(services=["huawei-ocr"])["huawei-ocr"]
-    errors = sum(len(documented_codes(contract, op)) for op in contract.operations.values())
+    errors = sum(len(op.documented_codes()) for op in contract.operations.values())
     return errors, errors + len(contract.operations)
 
 

@@ -26,10 +26,10 @@ def test_term_missing_lists_uncalled_operations_and_unanswered_outcomes(huawei_t
     text = format_table(report, missing=True, width=10_000)  # one line per operation
     missing = text.split("huawei-ocr: not exercised\n", 1)[1].splitlines()
     assert missing[0] == "  never called: list_projects"
-    token_codes = [c for c in huawei_traffic.sim.forceable_codes(contract, "create_token") if c != "IAM.0004"]
+    token_codes = [c for c in contract.operations["create_token"].documented_codes() if c != "IAM.0004"]
     assert f"  create_token: {', '.join(token_codes)}" in missing
     ocr = next(line for line in missing if line.startswith("  recognize_quota_invoice: "))
     listed = ocr.split(": ", 1)[1].split(", ")
     assert listed[0] == "success" and "ModelArts.4204" not in listed and "AIS.0101" not in listed
-    assert len(listed) == len(huawei_traffic.sim.forceable_codes(contract, "recognize_quota_invoice")) - 2 + 1
+    assert len(listed) == len(contract.operations["recognize_quota_invoice"].documented_codes()) - 2 + 1
     assert missing[-1] == "  (1 request(s) matched no documented operation)"

@@ -49,8 +49,7 @@ def test_a_handler_bug_is_answered_with_the_contracts_internal_error_not_a_bare_
         raise RuntimeError("bug")
 
     monkeypatch.setitem(sim.services["huawei-ocr"].handlers, "recognize_quota_invoice", broken)
-    monkeypatch.setattr("simulator.pipeline.authenticate.authenticate", lambda *a: {})
-    monkeypatch.setattr("simulator.pipeline.simulator.authenticate", lambda *a: {})
+    monkeypatch.setattr("simulator.pipeline.run.authenticate", lambda *a: {})  # the stage the pipeline runs
     response = sim.handle(_ocr_request({"image": "x"}))
     assert json.loads(response.body)["error_code"] == "AIS.0105"
 

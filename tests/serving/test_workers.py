@@ -17,7 +17,7 @@ import pytest
 from simulator.config import SimulatorConfig
 from simulator.core import SimRequest
 from simulator.core.http import Headers
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from simulator.server import free_port_base
 from simulator.serving import ServedSimulator, check_ports_free
 

@@ -16,7 +16,7 @@ from simulator.auth import aliyun_rpc
 from simulator.config import SimulatorConfig
 from simulator.core import SimRequest
 from simulator.core.http import Headers
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from simulator.pipeline.journal import JOURNAL_NS
 
 NOW = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
@@ -104,7 +104,7 @@ def test_a_nonce_replayed_concurrently_through_two_workers_is_accepted_exactly_o
 def test_demo_state_is_seeded_once_however_many_workers_open_the_store(shared_store_url, monkeypatch):
     import dataclasses
 
-    from simulator.pipeline import simulator as simulator_module
+    from simulator import simulator as simulator_module
     from simulator.services import discover_services
 
     def seed_by_appending(store, sim) -> None:  # like a seeder that appends history: not idempotent
@@ -148,6 +148,6 @@ def test_workers_journaling_to_their_own_partitions_read_as_one_capped_journal(s
     reader = Simulator(SimulatorConfig(services=["huawei-ocr"], store_url=shared_store_url, journal_limit=5))
     for journal in (workers[0].journal, reader.journal):
         assert [e["seq"] for e in journal.entries()] == [4, 5, 6, 7, 8]
-    workers[1].control.clear_journal()
+    workers[1].journal.clear()
     assert reader.journal.entries() == []
     workers[0].store.clear()

@@ -10,7 +10,7 @@ import httpx
 from simulator.cli import main
 from simulator.config import SimulatorConfig
 from simulator.core import SimRequest
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from simulator.verify import Verifier, VerifyOptions
 
 

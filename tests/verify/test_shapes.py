@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from simulator.config import SimulatorConfig
 from simulator.contracts import load_contracts
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from simulator.verify.generate import RequestMaker
 from simulator.verify.outgoing import Received, encode
 from simulator.verify.shapes import ErrorShapes

@@ -3,12 +3,22 @@ micro-services, the Koala engine API, user register / face login and high availa
 nine deployments of one platform (``contracts/aicp.json``).
 """
 
-from simulator.services import ServiceDefinition
-from simulator.services.aicp import envelopes, handlers, seed
+from simulator.pipeline.service import Scenario, ServiceDefinition
+from simulator.services.aicp import envelopes, ha_queue, handlers, seed
 
 SERVICE = ServiceDefinition(
     name="aicp",
     handlers=handlers.ALL,
     envelopes=envelopes.ENVELOPES,
     seed_state=seed.seed_state,
+    scenarios=(
+        Scenario(
+            name=ha_queue.ENGINE_SCENARIO,
+            summary="The face engine behind the micro-services and user registration, one state per engine call: "
+                    "up, or down (the enrolment is queued for the high-availability module, 11.1/11.2, "
+                    "until resumedata replays it)",
+            key="* (the platform has one engine)",
+            states=lambda contract: ["up", "down"],
+        ),
+    ),
 )

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from simulator.auth.aicp_token import PLATFORM_TZ
-
-DATETIME = "%Y-%m-%d %H:%M:%S"
-DATE = "%Y-%m-%d"
+from simulator.core.clock import BEIJING as PLATFORM_TZ
+from simulator.core.clock import DATE_TIME_FORMAT as DATETIME
+from simulator.core.clock import parse_beijing_time as parse
 
 
 def now(ctx: Any) -> datetime:
@@ -18,17 +17,6 @@ def now(ctx: Any) -> datetime:
 
 def stamp(moment: datetime) -> str:
     return moment.astimezone(PLATFORM_TZ).strftime(DATETIME)
-
-
-def parse(text: str) -> datetime:
-    """``yyyy-MM-dd HH:mm:ss`` or ``yyyy-MM-dd`` in Beijing time; ``ValueError`` otherwise."""
-    text = str(text).strip()
-    for fmt in (DATETIME, DATE):
-        try:
-            return datetime.strptime(text, fmt).replace(tzinfo=PLATFORM_TZ)
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not yyyy-MM-dd[ HH:mm:ss]")
 
 
 def parse_bound(text: str | None, *, upper: bool) -> datetime | None:

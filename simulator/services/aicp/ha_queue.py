@@ -16,13 +16,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.imaging.decode import DecodedImage
+from simulator.pipeline.runtime import Runtime
 from simulator.services.aicp import accounts, clock, engine, ids
 
 QUEUE_NS = "ha:queue"
 REPLAY_NS = "ha:replay"
 SCENARIO_NS = "scenario"
 ENGINE_DOWN = "engine-down"
-ENGINE_SCENARIO = "engine"  # the control plane's scenario name (simulator/control/scenarios.py)
+ENGINE_SCENARIO = "engine"  # the scenario this service declares (SERVICE.scenarios), set through the control plane
 OPERATE_TYPE = "business/api/v1/repository/personDb"  # the engine call the document's items show
 
 
@@ -37,18 +38,16 @@ def engine_down(ctx: Any) -> bool:
     The control plane's ``aicp/engine`` scenario (states ``up``/``down``, one per engine call) decides
     when one is set; otherwise the flag :func:`set_engine_down` keeps in the service's state.
     """
-    control = getattr(ctx.sim, "control", None)
-    state = control.scenario(ctx, ENGINE_SCENARIO) if control is not None else None
+    state = ctx.scenario(ENGINE_SCENARIO)
     if state is not None:
         return state == "down"
     return bool(ctx.store.get(SCENARIO_NS, ENGINE_DOWN, False))
 
 
-def engine_url(ctx_or_sim: Any) -> str:
+def engine_url(runtime: Runtime) -> str:
     """Where the engine is: the simulator's own Koala deployment on loopback."""
-    sim = getattr(ctx_or_sim, "sim", ctx_or_sim)
-    koala = sim.contracts["aicp"].deployment("koala")
-    return f"http://{sim.config.host}:{sim.port_of(koala)}/"
+    koala = runtime.contracts["aicp"].deployment("koala")
+    return f"http://{runtime.config.host}:{runtime.port_of(koala)}/"
 
 
 def queue(ctx: Any, *, person_db_lib: str, image: DecodedImage, replay: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +61,7 @@ def queue(ctx: Any, *, person_db_lib: str, image: DecodedImage, replay: dict[str
         "dataImageAddress": f"/data/highAvailability/picture/{moment.strftime('%Y%m%d')}/{person_id}.jpg",
         "createTime": clock.stamp(moment),
         "operateType": OPERATE_TYPE,
-        "engineUrl": engine_url(ctx),
+        "engineUrl": engine_url(ctx.runtime),
         "solveTime": None,
         "issolved": 0,
         "solveManCode": None,
@@ -99,9 +98,9 @@ def resume(ctx: Any, item_id: str) -> None:
     ctx.store.delete(REPLAY_NS, item_id)
 
 
-def seed_history(store: Any, sim: Any, now: datetime) -> None:
+def seed_history(store: Any, runtime: Runtime, now: datetime) -> None:
     """Three past failures, two of them already solved, the same for the same seed and day."""
-    rng = random.Random(f"aicp-ha:{sim.config.seed}:{now.date().isoformat()}")
+    rng = random.Random(f"aicp-ha:{runtime.config.seed}:{now.date().isoformat()}")
     local = now.astimezone(clock.PLATFORM_TZ).replace(microsecond=0)
     for n, (days_ago, solved) in enumerate(((9, True), (4, True), (1, False)), start=1):
         created = local - timedelta(days=days_ago, seconds=rng.randint(0, 36000))
@@ -111,7 +110,7 @@ def seed_history(store: Any, sim: Any, now: datetime) -> None:
         store.put(QUEUE_NS, item_id, {
             "id": item_id, "dataGroupId": lib, "dataPersonId": person_id,
             "dataImageAddress": f"/data/highAvailability/picture/{created.strftime('%Y%m%d')}/{person_id}.jpg",
-            "createTime": clock.stamp(created), "operateType": OPERATE_TYPE, "engineUrl": engine_url(sim),
+            "createTime": clock.stamp(created), "operateType": OPERATE_TYPE, "engineUrl": engine_url(runtime),
             "solveTime": clock.stamp(created + timedelta(minutes=rng.randint(5, 90))) if solved else None,
             "issolved": 1 if solved else 0, "solveManCode": None,
             "jsonParam": json.dumps({"personLibId": lib, "baseLs": "BASE64"}, separators=(",", ":")),

@@ -25,7 +25,7 @@ EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "BMP": "bmp", "TIFF": "tif", "GIF": "
 def origin(ctx: Any, deployment: Any = None) -> str:
     """The loopback origin of ``deployment`` (default: the one answering), never the document's host."""
     dep = deployment or ctx.deployment
-    return f"http://{ctx.config.host}:{ctx.sim.port_of(dep)}"
+    return f"http://{ctx.config.host}:{ctx.runtime.port_of(dep)}"
 
 
 def keep(ctx: Any, path: str, image: DecodedImage) -> None:

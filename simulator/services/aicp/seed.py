@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from simulator.pipeline.runtime import Runtime
 from simulator.services.aicp import engine, ha_queue, stats
+from simulator.store import ServiceStore
 
 
-def seed_state(store: Any, sim: Any) -> None:
-    contract = sim.contracts["aicp"]
-    now = sim.now()
-    stats.seed_history(store, contract, now, sim.config.seed)
+def seed_state(store: ServiceStore, runtime: Runtime) -> None:
+    contract = runtime.contracts["aicp"]
+    now = runtime.now()
+    stats.seed_history(store, contract, now, runtime.config.seed)
     engine.seed_document_groups(store, contract.raw["x-behaviour"]["koala_app_id"])
-    ha_queue.seed_history(store, sim, now)
+    ha_queue.seed_history(store, runtime, now)

@@ -1,6 +1,6 @@
 """Aliyun market OCR (business card, bank card) and the Dataplus face service (detect, attribute, verify)."""
 
-from simulator.services import ServiceDefinition, handlers_of
+from simulator.pipeline.service import ServiceDefinition, handlers_of
 from simulator.services.aliyun_market import envelopes, handlers
 
 SERVICE = ServiceDefinition(

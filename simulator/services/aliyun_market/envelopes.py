@@ -12,14 +12,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta, timezone
 from typing import Any
 
 from simulator.contracts import ErrorEntry
 from simulator.core import SimResponse
+from simulator.core.clock import BEIJING
 from simulator.pipeline.context import Context
 
-CHINA_TIME = timezone(timedelta(hours=8))
 JSON_UTF8 = "application/json; charset=utf-8"
 
 
@@ -30,7 +29,7 @@ def gateway_request_id(ctx: Context) -> str:
 
 def market_request_id(ctx: Context) -> str:
     """The OCR backend's ``request_id``: its local (Beijing) time, then 32 hex digits."""
-    stamp = ctx.clock().astimezone(CHINA_TIME).strftime("%Y%m%d%H%M%S")
+    stamp = ctx.clock().astimezone(BEIJING).strftime("%Y%m%d%H%M%S")
     return f"{stamp}_{_uuid(ctx, 'market').replace('-', '')}"
 
 

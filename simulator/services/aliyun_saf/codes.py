@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.contracts import ErrorEntry
+from simulator.contracts import Contract, ErrorEntry
 from simulator.pipeline.context import Context
 
 # A verification still running has no unified equivalent: both modes answer 300.
@@ -34,11 +34,16 @@ def account(ctx: Context) -> dict[str, Any]:
     if key is None:
         match = re.search(r"Credential=([^,\s]+)", ctx.request.headers.get("Authorization") or "")
         key = match.group(1) if match else None
-    return next((c for c in ctx.sim.credentials(ctx.service) if key and c.get("AccessKeyId") == key), {})
+    return next((c for c in ctx.credentials() if key and c.get("AccessKeyId") == key), {})
 
 
 def raw_entry(ctx: Context, code: str) -> dict[str, Any]:
     return ctx.contract.raw["errors"][code]
+
+
+def query_codes(contract: Contract) -> list[str]:
+    """How a verification may end: the codes of the document's query table."""
+    return [code for code, raw in contract.raw["errors"].items() if raw.get("x-table") == "query"]
 
 
 def shown_code_and_message(ctx: Context, entry: ErrorEntry, message: str, data: Any) -> tuple[int, str]:

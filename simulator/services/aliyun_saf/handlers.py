@@ -4,7 +4,7 @@ init/initH5 open a verification; query/queryH5 poll it: 300 until it ends,
 then 200 (passed) or the code it ended with. How it ends comes from, in
 order: the ``X-Apisim-Outcome`` header (on init or on a query), the control
 plane's ``verification`` scenario for the identity (``POST /__apisim/scenarios``,
-one state per poll), a scenario stored for the identity
+one state per poll; declared in ``SERVICE.scenarios``), a scenario stored for the identity
 (:func:`models.set_scenario`), or by default it passes once
 ``x-behaviour.complete_after_seconds`` of simulator clock have gone by.
 match compares a photo with the identity's face in the face model.
@@ -21,11 +21,12 @@ from simulator.imaging.decode import ImageError, decode_image
 from simulator.imaging.synth import generate
 from simulator.faces.seeds import stable_seed
 from simulator.pipeline.context import Context
-from simulator.services import Reply
+from simulator.pipeline.service import Reply
 from simulator.services.aliyun_saf import checks, gateway, models
-from simulator.services.aliyun_saf.codes import raw_entry
+from simulator.services.aliyun_saf.codes import query_codes, raw_entry
 
 OK = {"Code": 200, "Message": "OK"}
+VERIFICATION_SCENARIO = "verification"
 PLAIN_FORMAT_PREFIX = "接口调用失败，"  # the document's format line without an operation name
 
 
@@ -128,7 +129,7 @@ def _ending(ctx: Context, record: dict[str, Any]) -> str | None:
     outcome = record.get("outcome")
     if outcome is None:
         # The control plane's "verification" scenario moves one state per poll (pending, pending, Z1146...).
-        outcome = _control_scenario_state(ctx, record["certNumber"])
+        outcome = ctx.scenario(VERIFICATION_SCENARIO, record["certNumber"])
     if outcome is None:
         scenario = models.scenario_for(ctx.store, record["certNumber"])
         outcome = scenario if scenario is not None and _is_outcome(ctx, scenario) else None
@@ -139,13 +140,6 @@ def _ending(ctx: Context, record: dict[str, Any]) -> str | None:
         return None
     models.end_verification(ctx.store, record, outcome, now)
     return outcome
-
-
-def _control_scenario_state(ctx: Context, cert_number: str) -> str | None:
-    control = getattr(ctx.sim, "control", None)
-    if control is None:
-        return None
-    return control.scenario(ctx, "verification", cert_number)
 
 
 def _face_jpeg_urlsafe_base64(person: str, biz_id: str) -> str:
@@ -175,19 +169,14 @@ def _requested_outcome(ctx: Context) -> tuple[str | None, Reply | None]:
         return None, None
     if _is_outcome(ctx, wanted):
         return wanted, None
-    valid = [*models.OUTCOME_WORDS, *_query_codes(ctx)]
+    valid = [*models.OUTCOME_WORDS, *query_codes(ctx.contract)]
     refusal = SimResponse.json(400, {"apisim_error": f"{header}: {wanted!r} is not an outcome of a verification",
                                      "valid_outcomes": valid})
     return None, Reply(raw=refusal)
 
 
 def _is_outcome(ctx: Context, value: str) -> bool:
-    return value in models.OUTCOME_WORDS or value in _query_codes(ctx)
-
-
-def _query_codes(ctx: Context) -> list[str]:
-    """How a verification may end: the codes of the document's query table."""
-    return [code for code, raw in ctx.contract.raw["errors"].items() if raw.get("x-table") == "query"]
+    return value in models.OUTCOME_WORDS or value in query_codes(ctx.contract)
 
 
 def _plain_format_message(ctx: Context, code: str) -> str:

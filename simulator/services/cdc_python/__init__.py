@@ -1,6 +1,6 @@
 """CDC-Python: the competition app's Python back end (document 001), all 30 operations, stateful."""
 
-from simulator.services import ServiceDefinition
+from simulator.pipeline.service import ServiceDefinition
 from simulator.services.cdc_python import envelopes
 from simulator.services.cdc_python.handlers import HANDLERS
 from simulator.services.cdc_python.models import seed_state

@@ -1,6 +1,6 @@
 """Huawei Cloud OCR: quota invoice recognition, plus the IAM token endpoint its auth needs."""
 
-from simulator.services import ServiceDefinition, handlers_of
+from simulator.pipeline.service import ServiceDefinition, handlers_of
 from simulator.services.huawei_ocr import envelopes, handlers
 
 SERVICE = ServiceDefinition(

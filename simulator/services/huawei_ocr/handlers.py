@@ -8,7 +8,7 @@ from typing import Any
 from simulator.auth.huawei_token import issue_token
 from simulator.core import ServiceError
 from simulator.pipeline.context import Context
-from simulator.services import Reply
+from simulator.pipeline.service import Reply
 from simulator.services.huawei_ocr import models
 
 
@@ -20,7 +20,7 @@ def recognize_quota_invoice(ctx: Context) -> dict[str, Any]:
 def create_token(ctx: Context) -> Reply:
     user = ctx.body["auth"]["identity"]["password"]["user"]
     credential = next(
-        (c for c in ctx.sim.credentials(ctx.service)
+        (c for c in ctx.credentials()
          if c.get("user") == user["name"] and c.get("password") == user["password"]
          and c.get("domain") == user["domain"]["name"]),
         None,

@@ -51,7 +51,7 @@ def credential_of(ctx: Context) -> dict[str, Any]:
     if "credential" in ctx.identity:
         return ctx.identity["credential"]
     user = ctx.identity.get("user")
-    return next((c for c in ctx.sim.credentials(ctx.service) if c.get("user") == user), {})
+    return next((c for c in ctx.credentials() if c.get("user") == user), {})
 
 
 def check_account(ctx: Context) -> None:

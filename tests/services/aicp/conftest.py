@@ -12,7 +12,7 @@ import pytest
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.contracts import load_contracts
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from simulator.services.aicp import ha_queue
 
 ADMIN_TOKEN = "YXBpc2ltLWFkbWluLXRvaw=="  # the contract's demo admin credential

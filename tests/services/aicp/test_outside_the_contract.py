@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.contracts import load_contracts
-from simulator.pipeline import Simulator
+from simulator import Simulator
 
 CONTRACT = load_contracts(services=["aicp"])["aicp"]
 DEPLOYMENTS = [d.name for d in CONTRACT.deployments]

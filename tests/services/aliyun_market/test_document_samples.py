@@ -26,7 +26,7 @@ from werkzeug.serving import make_server
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.imaging.decode import fixture_images_dir
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from simulator.server import free_port_base
 
 from .conftest import AK_ID, AK_SECRET, DEMO_APPCODE

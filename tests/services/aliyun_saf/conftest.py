@@ -145,7 +145,7 @@ def make_saf(saf_contracts):
     """A fresh simulator of aliyun-saf alone, with a clock the test moves, behind a Flask test client."""
     from simulator.app import create_app
     from simulator.config import SimulatorConfig
-    from simulator.pipeline import Simulator
+    from simulator import Simulator
 
     def make(clock: ManualClock) -> Saf:
         sim = Simulator(SimulatorConfig(services=["aliyun-saf"], clock=clock), contracts=saf_contracts)

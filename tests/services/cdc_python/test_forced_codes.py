@@ -6,7 +6,7 @@ import pytest
 
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
-from simulator.pipeline import Simulator
+from simulator import Simulator
 from tests.services.cdc_python.conftest import CONTRACT, CdcClient
 
 FORCEABLE = [pytest.param(op_id, code, id=f"{op_id}:{code}")

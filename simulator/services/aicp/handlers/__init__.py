@@ -1,6 +1,6 @@
 """Behaviour per operation, one module per deployment; each public function is an operation id."""
 
-from simulator.services import handlers_of
+from simulator.pipeline.service import handlers_of
 from simulator.services.aicp.handlers import authorize, face_api, high_availability, koala, micro, photos, statistics, user
 
 MODULES = (face_api, statistics, authorize, micro, koala, user, high_availability, photos)

@@ -24,7 +24,7 @@ def _java_list(items: list[str]) -> str:
 
 
 def _configured(ctx: Context, app_id: str) -> bool:
-    return any(c.get("appId") == app_id for c in ctx.sim.credentials(ctx.service))
+    return any(c.get("appId") == app_id for c in ctx.credentials())
 
 
 def grant_authorize(ctx: Context) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.pipeline.context import Context
-from simulator.services import Reply
+from simulator.pipeline.service import Reply
 from simulator.services.aicp import photos
 
 

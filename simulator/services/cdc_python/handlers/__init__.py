@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.services import handlers_of
+from simulator.pipeline.service import handlers_of
 from simulator.services.cdc_python.handlers import community, distance, face, groups, msg, realauth, recommend, tags
 
 HANDLERS = {name: fn for module in (recommend, tags, community, distance, msg, realauth, groups, face)

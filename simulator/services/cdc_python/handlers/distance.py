@@ -14,7 +14,7 @@ from simulator.services.cdc_python.handlers._reply import ok
 def distance_calc(ctx: Context) -> dict[str, Any]:
     # No token is needed, but the document lists -101: a token that is sent must be someone's.
     token = ctx.request.query_dict.get(cdc_token.PARAM)
-    if token and cdc_token.find_by_token(token, ctx.sim.credentials(ctx.service), ctx.store) is None:
+    if token and cdc_token.find_by_token(token, ctx.credentials(), ctx.store) is None:
         raise ServiceError("-101", detail="no user has this token (the token is optional here)")
     d = ctx.body["data"]
     if not (valid_point(d["lat1"], d["lng1"]) and valid_point(d["lat2"], d["lng2"])):

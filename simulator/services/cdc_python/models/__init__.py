@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from simulator.pipeline.runtime import Runtime
 from simulator.services.cdc_python.models import groups, messages
+from simulator.store import ServiceStore
 
 SERVICE = "cdc-python"
 
 
-def seed_state(store: Any, sim: Any) -> None:
+def seed_state(store: ServiceStore, runtime: Runtime) -> None:
     """Demo state from the contract's ``x-seed``: the default face group and the document's system notice."""
-    seed = sim.contracts[SERVICE].raw.get("x-seed", {})
+    seed = runtime.contracts[SERVICE].raw.get("x-seed", {})
     groups.seed(store, seed.get("groups", []))
     messages.seed(store, seed.get("messages", []))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
-CHINA = timezone(timedelta(hours=8))
+from simulator.core.clock import BEIJING as CHINA
 CHINA_OFFSET_S = 8 * 3600
 DAY_S = 86400
 # Dates accepted as a birthday or an ID card's validity: 1900-01-01 to 2100-12-31, China time.

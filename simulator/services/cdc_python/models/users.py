@@ -15,7 +15,7 @@ LOCATIONS_NS = "locations"
 
 
 def all_users(ctx: Any) -> list[dict[str, Any]]:
-    return cdc_token.all_users(ctx.sim.credentials(ctx.service), ctx.store)
+    return cdc_token.all_users(ctx.credentials(), ctx.store)
 
 
 def find(ctx: Any, username: Any) -> dict[str, Any] | None:

@@ -1,0 +1,122 @@
+"""What a request may consult: contracts, store, clock, credentials, fake data, faces, images, ports.
+
+The pipeline's stages, the services' handlers and the control plane take what they need from
+one :class:`Runtime`; none of them holds the :class:`~simulator.simulator.Simulator` (the
+composition root that builds the runtime and wires the rest around it).
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from simulator.config import SimulatorConfig
+from simulator.contracts import Contract, Deployment
+from simulator.fake import FakeData
+from simulator.pipeline.clock import ClockOffset, shifted
+from simulator.store import ServiceStore, Store, open_store
+
+if TYPE_CHECKING:
+    from simulator.faces.model import FaceModel
+    from simulator.imaging.decode import FixtureUrls
+
+
+class ScenarioSource(Protocol):
+    """Where a handler learns the state of a multi-step flow (the control plane's scenarios)."""
+
+    def advance(self, service: str, scenario: str, key: str | None = None) -> str | None: ...
+
+
+class NoScenarios:
+    """No scenario is ever set: every flow takes its natural course."""
+
+    def advance(self, service: str, scenario: str, key: str | None = None) -> str | None:
+        return None
+
+
+class Runtime:
+    def __init__(self, config: SimulatorConfig, contracts: dict[str, Contract], store: Store | None = None):
+        self.config = config
+        self.contracts = contracts
+        self.store: Store = store if store is not None else open_store(config.store_url)
+        self.clock_offset = ClockOffset(self.store)
+        self.fake = FakeData()
+        # The control plane plugs its scenarios in (simulator.simulator wires it).
+        self.scenarios: ScenarioSource = NoScenarios()
+        self._request = threading.local()  # the clock offset a request read when it started
+        self._faces: FaceModel | None = None
+        self._images: FixtureUrls | None = None
+
+    # -- deployments and their ports -------------------------------------------------------------
+
+    def deployments(self) -> list[Deployment]:
+        return [d for c in self.contracts.values() for d in c.deployments]
+
+    def port_of(self, dep: Deployment) -> int:
+        return self.config.port_base + 10 * self.contracts[dep.service].port_block + dep.index
+
+    def ports(self) -> list[int]:
+        """Every deployment's local port, each once, in order."""
+        return sorted({self.port_of(d) for d in self.deployments()})
+
+    def local_url(self, dep: Deployment) -> str:
+        return f"http://{self.config.host}:{self.port_of(dep)}{dep.base_path}"
+
+    # -- what services hold ----------------------------------------------------------------------
+
+    def credentials(self, service: str) -> list[dict[str, Any]]:
+        """The service's credentials: the configured ones (``--credentials``) first, then the contract's demo ones."""
+        return [*self.config.credentials.get(service, []), *self.contracts[service].credentials]
+
+    def service_store(self, service: str) -> ServiceStore:
+        return ServiceStore(self.store, service)
+
+    @property
+    def faces(self) -> FaceModel:
+        if self._faces is None:
+            from simulator.faces.model import FaceModel
+
+            self._faces = FaceModel()  # stateless: what a face image holds depends on the image alone
+        return self._faces
+
+    @property
+    def images(self) -> FixtureUrls:
+        if self._images is None:
+            from simulator.imaging.decode import FixtureUrls
+
+            self._images = FixtureUrls.default()
+        return self._images
+
+    def reseed(self, seed: int) -> None:
+        """Fake data from now on comes from ``seed``."""
+        self.config.seed = seed
+        self._faces = None
+
+    # -- the clock -------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The simulator clock: the configured clock, moved by the offset kept in the store.
+
+        A request reads the offset once, when it starts, and keeps it to the end."""
+        offset = getattr(self._request, "clock_offset", None)
+        if offset is None:
+            offset = self.clock_offset.seconds()
+        return shifted(self.config.clock(), offset)
+
+    def advance_clock(self, seconds: float) -> datetime:
+        """Move the clock of this simulator, and of every worker sharing its store; the new time."""
+        self.clock_offset.advance(seconds)
+        return self.now()
+
+    def set_clock(self, instant: datetime) -> datetime:
+        """Make the clock read ``instant`` now (it goes on ticking with the configured clock)."""
+        self.clock_offset.set_to(instant, self.config.clock())
+        return self.now()
+
+    def hold_clock(self) -> None:
+        """A request starts: it sees the clock offset as it is now until :meth:`release_clock`."""
+        self._request.clock_offset = self.clock_offset.seconds()
+
+    def release_clock(self) -> None:
+        self._request.clock_offset = None
