@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import random
 import threading
+from datetime import datetime
 from functools import cached_property
 from typing import Any, Callable
 
 from faker import Faker
 
 from simulator.contracts.refs import deref
-from simulator.fake.providers import resolve, timestamp
+from simulator.fake.providers import EntityScope, entity_provider, resolve, timestamp
 
 _MAX_DEPTH = 12
 
@@ -47,10 +48,13 @@ class FakeData:
         fk.seed_instance(seed)
         return fk
 
-    def generate(self, schema: Any, seed: int, defs: dict[str, Any] | None = None) -> Any:
-        return _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {}).value(schema, 0)
+    def generate(self, schema: Any, seed: int, defs: dict[str, Any] | None = None, *,
+                 now: datetime | None = None) -> Any:
+        """A value for ``schema``; ``now`` (the simulator clock) anchors dates and card validity."""
+        return _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {}, now).value(schema, 0)
 
-    def complete(self, schema: Any, value: Any, seed: int, defs: dict[str, Any] | None = None) -> Any:
+    def complete(self, schema: Any, value: Any, seed: int, defs: dict[str, Any] | None = None, *,
+                 now: datetime | None = None) -> Any:
         """``value`` with every property the schema names but ``value`` lacks filled in with fake data.
 
         What is present wins, at every depth; only the missing parts are generated, so a handler that
@@ -58,17 +62,27 @@ class FakeData:
         """
         # Seeding Faker and the RNG is most of the cost when nothing is missing, so it waits until
         # a value is actually made.
-        walker = _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {})
+        walker = _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {}, now)
         return walker.value(schema, 0) if value is None else walker.complete(schema, value, 0)
 
 
 class _Walker:
-    """Walks a schema; Faker and the RNG are made (seeded) on first use."""
+    """Walks a schema; Faker and the RNG are made (seeded) on first use.
 
-    def __init__(self, make_faker: Callable[[], Faker], make_rng: Callable[[], random.Random], defs: dict[str, Any]):
+    Every object gets its own :class:`EntityScope`, so entity fields of one object (a person's
+    name, ID number and address) describe one person, and the next object another.
+    """
+
+    def __init__(self, make_faker: Callable[[], Faker], make_rng: Callable[[], random.Random], defs: dict[str, Any],
+                 now: datetime | None = None):
         self._make_faker = make_faker
         self._make_rng = make_rng
         self.defs = defs
+        self.now = now
+        self.scopes = [self.new_scope()]
+
+    def new_scope(self) -> EntityScope:
+        return EntityScope(lambda: self.rng.getrandbits(64), self.now)
 
     @cached_property
     def fk(self) -> Faker:
@@ -87,6 +101,9 @@ class _Walker:
             return None
         rng = self.rng
         if "x-faker" in schema:
+            entity_field = entity_provider(schema["x-faker"])
+            if entity_field is not None:
+                return entity_field(self.scopes[-1])
             return resolve(schema["x-faker"])(self.fk, rng)
         if "const" in schema:
             return schema["const"]
@@ -98,16 +115,16 @@ class _Walker:
             merged: dict[str, Any] = {}
             for part in schema["allOf"]:
                 part = self.deref(part)
-                merged = _merge_schemas(merged, part)
+                merged = merge_schemas(merged, part)
             rest = {k: v for k, v in schema.items() if k != "allOf"}
-            return self.value(_merge_schemas(merged, rest), depth + 1)
+            return self.value(merge_schemas(merged, rest), depth + 1)
         for key in ("oneOf", "anyOf"):
             if key in schema:
                 options = schema[key]
                 rest = {k: v for k, v in schema.items() if k != key}
                 chosen = self.deref(options[0])
-                return self.value(_merge_schemas(rest, chosen) if isinstance(chosen, dict) else chosen, depth + 1)
-        kind = _pick_type(schema)
+                return self.value(merge_schemas(rest, chosen) if isinstance(chosen, dict) else chosen, depth + 1)
+        kind = pick_type(schema)
         if kind == "object":
             return self.object(schema, depth)
         if kind == "array":
@@ -137,16 +154,21 @@ class _Walker:
         if not properties:
             return value
         # The schema's (the document's) field order first, then anything else the handler added.
-        out = {name: self.complete(sub, value[name], depth + 1) if name in value else self.value(sub, depth + 1)
-               for name, sub in properties.items()}
+        self.scopes.append(self.new_scope())
+        try:
+            out = {name: self.complete(sub, value[name], depth + 1) if name in value else self.value(sub, depth + 1)
+                   for name, sub in properties.items()}
+        finally:
+            self.scopes.pop()
         out.update((key, item) for key, item in value.items() if key not in out)
         return out
 
     def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, sub in schema.get("properties", {}).items():
-            out[name] = self.value(sub, depth + 1)
-        return out
+        self.scopes.append(self.new_scope())
+        try:
+            return {name: self.value(sub, depth + 1) for name, sub in schema.get("properties", {}).items()}
+        finally:
+            self.scopes.pop()
 
     def array(self, schema: dict[str, Any], depth: int) -> list[Any]:
         lo = schema.get("minItems", 1)
@@ -155,15 +177,18 @@ class _Walker:
         if "prefixItems" in schema:
             return [self.value(s, depth + 1) for s in schema["prefixItems"]]
         items = schema.get("items", {"type": "string"})
+        resolved = self.deref(items)
+        if isinstance(resolved, dict) and entity_provider(resolved.get("x-faker", "")) is not None:
+            n = lo or 1  # one entity has one name (a card lists its company once, not three times)
         return [self.value(items, depth + 1) for _ in range(n)]
 
     def string(self, schema: dict[str, Any]) -> str:
         fmt = schema.get("format")
         fk, rng = self.fk, self.rng
         if fmt == "date-time":
-            return timestamp(rng).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return timestamp(rng, self.now).strftime("%Y-%m-%dT%H:%M:%SZ")
         if fmt == "date":
-            return timestamp(rng).strftime("%Y-%m-%d")
+            return timestamp(rng, self.now).strftime("%Y-%m-%d")
         if fmt in ("uri", "url"):
             return fk.url()
         if fmt == "email":
@@ -178,7 +203,8 @@ class _Walker:
         return text[:hi] if hi >= lo else text
 
 
-def _pick_type(schema: dict[str, Any]) -> str | None:
+def pick_type(schema: dict[str, Any]) -> str | None:
+    """The type the generator makes for ``schema``: the first non-null one, or what its keywords imply."""
     t = schema.get("type")
     if isinstance(t, list):
         non_null = [x for x in t if x != "null"]
@@ -204,7 +230,7 @@ def _object_properties(schema: dict[str, Any], deref: Any) -> dict[str, Any]:
     return properties
 
 
-def _merge_schemas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+def merge_schemas(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     out = dict(a)
     for k, v in b.items():
         if k == "properties" and k in out:

@@ -1,8 +1,16 @@
 """Named value providers for ``x-faker`` hints.
 
-Each provider takes the seeded ``Faker`` and ``random.Random`` of the current
-request and returns one value. Providers that take an argument are written
-``name:arg`` in a contract (``digits:12``, ``int:1-100``, ``hex:32``).
+Two kinds:
+
+* **Value providers** take the seeded ``Faker`` and ``random.Random`` of the current request and
+  return one value. Those that take an argument are written ``name:arg`` in a contract
+  (``digits:12``, ``int:1-100``, ``hex:32``).
+* **Entity providers** (``person.name``, ``company.name``, ``bank_card.number``...) read one field
+  of an entity (:mod:`simulator.fake.entities`). Every object the walker makes has its own
+  :class:`EntityScope`: one place, one person working at one company, one bank card, one invoice.
+  So the fields of one object agree (an ID number encodes the home district the address names);
+  two objects are two people. The older plain names (``name``, ``resident_id``, ``company``...)
+  are entity providers too (:data:`ENTITY_ALIASES`).
 """
 
 from __future__ import annotations
@@ -11,111 +19,116 @@ import random
 import string
 import uuid
 from datetime import datetime, timedelta, timezone
+from functools import cached_property
 from typing import Any, Callable
 
 from faker import Faker
 
-# Real quota-invoice (定额发票) denominations, in yuan.
-QUOTA_DENOMINATIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+from simulator.fake.entities import cards, companies, invoices, people, places
 
-# Province-level divisions with a few of their real cities.
-PROVINCE_CITIES = {
-    "广东省": ["广州市", "深圳市", "珠海市", "佛山市", "东莞市"],
-    "浙江省": ["杭州市", "宁波市", "温州市", "绍兴市"],
-    "江苏省": ["南京市", "苏州市", "无锡市", "常州市"],
-    "北京市": ["北京市"],
-    "上海市": ["上海市"],
-    "四川省": ["成都市", "绵阳市", "宜宾市"],
-    "湖北省": ["武汉市", "宜昌市", "襄阳市"],
-    "山东省": ["济南市", "青岛市", "烟台市"],
-    "福建省": ["福州市", "厦门市", "泉州市"],
-    "河南省": ["郑州市", "洛阳市", "开封市"],
-}
-
-# Real issuer BIN prefixes (6 digits) with their bank names; card numbers are completed to pass Luhn.
-BANK_BINS = {
-    "621700": "中国建设银行",
-    "436742": "中国建设银行",
-    "622202": "中国工商银行",
-    "621226": "中国工商银行",
-    "622848": "中国农业银行",
-    "621660": "中国银行",
-    "622588": "招商银行",
-    "622262": "交通银行",
-    "621483": "招商银行",
-    "622155": "平安银行",
-}
+# Kept importable from here: services and tests name them through this module.
+from simulator.fake.entities.cards import luhn_complete, luhn_valid  # noqa: F401
+from simulator.fake.entities.invoices import QUOTA_DENOMINATIONS  # noqa: F401
+from simulator.fake.entities.people import resident_id_valid, with_id_check_digit  # noqa: F401
 
 FIXED_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-def luhn_complete(prefix: str) -> str:
-    """Append the Luhn check digit to ``prefix``."""
-    total = 0
-    for i, ch in enumerate(reversed(prefix)):
-        d = int(ch)
-        if i % 2 == 0:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return prefix + str((10 - total % 10) % 10)
+class EntityScope:
+    """The entities of one generated object, made on first use from a seed drawn from the walk's RNG."""
+
+    def __init__(self, draw_seed: Callable[[], int], now: datetime | None = None) -> None:
+        self._draw_seed = draw_seed
+        self.now = now or FIXED_EPOCH
+
+    @cached_property
+    def key(self) -> int:
+        return self._draw_seed()
+
+    @cached_property
+    def place(self) -> places.Place:
+        return places.pick_place(random.Random(self.key))
+
+    @cached_property
+    def company(self) -> companies.Company:
+        return companies.company(self.key, place=self.place)
+
+    @cached_property
+    def card_holder(self) -> companies.CardHolder:
+        return companies.card_holder(self.key, employer=self.company, person=self.person)
+
+    @cached_property
+    def person(self) -> people.Person:
+        return people.person(self.key, place=self.place)
+
+    @cached_property
+    def bank_card(self) -> cards.BankCard:
+        return cards.bank_card(self.key, now=self.now)
+
+    @cached_property
+    def invoice(self) -> invoices.QuotaInvoice:
+        return invoices.quota_invoice(self.key, location=self.place.province_city)
 
 
-def luhn_valid(number: str) -> bool:
-    return number.isdigit() and len(number) > 1 and luhn_complete(number[:-1]) == number
+ENTITY_PROVIDERS: dict[str, Callable[[EntityScope], Any]] = {
+    "place.province_city": lambda s: s.place.province_city,
+    "place.city": lambda s: s.place.city.name,
+    "place.district": lambda s: s.place.district.name,
+    "person.name": lambda s: s.person.name,
+    "person.given_name": lambda s: s.person.name[1:],
+    "person.gender": lambda s: s.person.gender,
+    "person.gender_cn": lambda s: "男" if s.person.gender == "male" else "女",
+    "person.birth_date": lambda s: s.person.birth_date.isoformat(),
+    "person.birth_yyyymmdd": lambda s: int(f"{s.person.birth_date:%Y%m%d}"),
+    "person.age": lambda s: s.person.age(s.now),
+    "person.resident_id": lambda s: s.person.resident_id,
+    "person.address": lambda s: s.person.home.text,
+    "person.mobile": lambda s: s.person.mobile,
+    "person.landline": lambda s: s.person.landline,
+    "person.email": lambda s: s.person.email,
+    "company.name": lambda s: s.company.name,
+    "company.domain": lambda s: s.company.domain,
+    "company.address": lambda s: s.company.address.text,
+    "company.switchboard": lambda s: s.company.switchboard,
+    "card.title": lambda s: s.card_holder.title,
+    "card.department": lambda s: s.card_holder.department,
+    "card.office_phone": lambda s: s.card_holder.office_phone,
+    "card.email": lambda s: s.card_holder.email,
+    "bank_card.number": lambda s: s.bank_card.number,
+    "bank_card.bank": lambda s: s.bank_card.bank,
+    "bank_card.kind": lambda s: s.bank_card.kind,
+    "bank_card.valid_date": lambda s: s.bank_card.valid_date,
+    "invoice.number": lambda s: s.invoice.number,
+    "invoice.code": lambda s: s.invoice.code,
+    "invoice.amount": lambda s: s.invoice.amount,
+    "invoice.location": lambda s: s.invoice.location,
+}
 
-
-def bank_card(fk: Faker, rng: random.Random, length: int = 19) -> str:
-    prefix = rng.choice(sorted(BANK_BINS))
-    body = "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
-    return luhn_complete(prefix + body)
-
-
-def resident_id(fk: Faker, rng: random.Random) -> str:
-    """An 18-digit resident ID number with a real region prefix, birth date and check digit."""
-    region = rng.choice(["110101", "310104", "330103", "440305", "510107", "420106", "320102"])
-    birth = FIXED_EPOCH - timedelta(days=rng.randint(18 * 365, 70 * 365))
-    seq = f"{rng.randint(0, 999):03d}"
-    return with_id_check_digit(region + birth.strftime("%Y%m%d") + seq)
-
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
-def with_id_check_digit(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
-    return first17 + "10X98765432"[total % 11]
-
-
-def resident_id_valid(number: str) -> bool:
-    """Region, birth date and check digit, as the resident ID standard (GB 11643) defines them."""
-    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789Xx":
-        return False
-    try:
-        born = datetime.strptime(number[6:14], "%Y%m%d")
-    except ValueError:
-        return False
-    if born.year < 1900 or number[:2] not in _REGION_PREFIXES:
-        return False
-    return with_id_check_digit(number[:17]) == number[:17] + number[17].upper()
-
-
-_REGION_PREFIXES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-    "71", "81", "82",
+# The plain names contracts used before entities existed, and the entity field each one now is.
+ENTITY_ALIASES = {
+    "name": "person.name",
+    "first_name": "person.given_name",
+    "resident_id": "person.resident_id",
+    "phone_number": "person.mobile",
+    "address": "person.address",
+    "province_city": "place.province_city",
+    "city": "place.city",
+    "company": "company.name",
+    "department": "card.department",
+    "job": "card.title",
+    "landline": "card.office_phone",
+    "email": "card.email",
+    "bank_card": "bank_card.number",
+    "bank_name": "bank_card.bank",
+    "card_valid_date": "bank_card.valid_date",
+    "invoice_number": "invoice.number",
+    "invoice_code": "invoice.code",
+    "quota_amount": "invoice.amount",
 }
 
 
-def province_city(fk: Faker, rng: random.Random) -> str:
-    province = rng.choice(sorted(PROVINCE_CITIES))
-    city = rng.choice(PROVINCE_CITIES[province])
-    return province if province == city else province + city
-
-
-def quota_amount(fk: Faker, rng: random.Random) -> str:
-    return f"￥{rng.choice(QUOTA_DENOMINATIONS)}.00"
+def entity_provider(name: str) -> Callable[[EntityScope], Any] | None:
+    return ENTITY_PROVIDERS.get(ENTITY_ALIASES.get(name, name))
 
 
 def _digits(n: int) -> Callable[[Faker, random.Random], str]:
@@ -138,34 +151,19 @@ def uuid_from(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def timestamp(rng: random.Random) -> datetime:
-    """A stable pseudo-time in 2026, so fake dates never read the clock."""
+def timestamp(rng: random.Random, now: datetime | None = None) -> datetime:
+    """A stable pseudo-time: within the 90 days before ``now`` (the simulator clock) when given, else
+    in 2026, so fake dates never read the wall clock."""
+    if now is not None:
+        return now - timedelta(seconds=rng.randint(0, 90 * 86400))
     return FIXED_EPOCH + timedelta(seconds=rng.randint(0, 300 * 86400))
 
 
 PROVIDERS: dict[str, Callable[..., Any]] = {
-    "name": lambda fk, rng: fk.name(),
-    "first_name": lambda fk, rng: fk.first_name(),
-    "phone_number": lambda fk, rng: fk.phone_number(),
-    "landline": lambda fk, rng: f"0{rng.choice(['10', '21', '571', '755', '20', '28'])}-{rng.randint(2000000, 89999999)}",
-    "company": lambda fk, rng: fk.company(),
-    "department": lambda fk, rng: rng.choice(["技术部", "市场部", "销售部", "财务部", "人力资源部", "研发中心", "客户服务部"]),
-    "job": lambda fk, rng: fk.job(),
-    "address": lambda fk, rng: fk.address(),
-    "email": lambda fk, rng: fk.email(),
     "url": lambda fk, rng: fk.url(),
     "word": lambda fk, rng: fk.word(),
     "sentence": lambda fk, rng: fk.sentence(),
     "paragraph": lambda fk, rng: fk.paragraph(),
-    "resident_id": resident_id,
-    "province_city": province_city,
-    "city": lambda fk, rng: rng.choice(PROVINCE_CITIES[rng.choice(sorted(PROVINCE_CITIES))]),
-    "bank_card": bank_card,
-    "bank_name": lambda fk, rng: rng.choice(sorted(set(BANK_BINS.values()))),
-    "card_valid_date": lambda fk, rng: f"{rng.randint(1, 12):02d}/{rng.randint(24, 35)}",
-    "invoice_number": _digits(8),
-    "invoice_code": _digits(12),
-    "quota_amount": quota_amount,
     "confidence": _float(0.9, 1.0),
     "uuid": lambda fk, rng: str(uuid_from(rng)),
     "uuid_upper": lambda fk, rng: str(uuid_from(rng)).upper(),
@@ -198,8 +196,15 @@ def parametrised(name: str) -> Callable[..., Any] | None:
     return None
 
 
+def known_provider(name: str) -> bool:
+    return entity_provider(name) is not None or name in PROVIDERS or parametrised(name) is not None
+
+
 def resolve(name: str) -> Callable[..., Any]:
+    """The value provider ``name`` names (entity providers are looked up with :func:`entity_provider`)."""
     found = PROVIDERS.get(name) or parametrised(name)
     if found is None:
-        raise KeyError(f"unknown x-faker provider {name!r}; known: {', '.join(sorted(PROVIDERS))}, digits:N, hex:N, int:A-B, float:A-B, choice:a|b")
+        known = sorted([*PROVIDERS, *ENTITY_PROVIDERS, *ENTITY_ALIASES])
+        raise KeyError(f"unknown x-faker provider {name!r}; known: {', '.join(known)}, "
+                       "digits:N, hex:N, int:A-B, float:A-B, choice:a|b")
     return found

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import pytest
 from PIL import Image
 
 from simulator.faces.ocr import bank_of, card_has_valid_number, card_kind, holds_card, ocr_confidence, ocr_content
-from simulator.fake.providers import BANK_BINS, PROVINCE_CITIES, QUOTA_DENOMINATIONS, luhn_valid
+from simulator.fake.entities import checks
+from simulator.fake.entities.cards import luhn_valid
 from simulator.imaging.decode import inspect_image
 from simulator.imaging.tags import write_tags
 
@@ -50,22 +52,30 @@ def test_a_tagged_card_number_brings_its_own_bank():
 @pytest.mark.parametrize("shade", range(0, 250, 25))
 def test_untagged_fakes_are_stable_and_realistic(shade):
     img = image(shade=shade)
-    bank = ocr_content(img, "bank")
-    assert bank == ocr_content(image(shade=shade), "bank")
-    assert card_has_valid_number(bank["bank_card"]) and bank["bank_card"][:6] in BANK_BINS
-    assert re.fullmatch(r"(0[1-9]|1[0-2])/\d\d", bank["valid"])
+    now = datetime(2026, 12, 4)
+    bank = ocr_content(img, "bank", now=now)
+    assert bank == ocr_content(image(shade=shade), "bank", now=now)
+    assert card_has_valid_number(bank["bank_card"])
+    assert checks.bank_card_problems(bank["bank_card"], bank["bank"], bank["valid"], now) == []
 
     invoice = ocr_content(img, "invoice")
-    assert re.fullmatch(r"\d{8}", invoice["invoice_number"])
-    assert re.fullmatch(r"\d{12}", invoice["invoice_code"])
-    assert invoice["amount"] in {f"￥{d}.00" for d in QUOTA_DENOMINATIONS}
-    assert any(invoice["location"].startswith(p) for p in PROVINCE_CITIES)
+    assert checks.invoice_problems(invoice["invoice_number"], invoice["invoice_code"], invoice["location"],
+                                   invoice["amount"]) == []
 
     card = ocr_content(img, "business")
     assert card["name"] and card["company"] and card["company"][0]
+    assert checks.business_card_problems(card) == []
     assert re.fullmatch(r"1[3-9]\d{9}", card["tel_cell"][0])
     assert re.fullmatch(r"0\d{9,11}", card["tel_work"][0])
     assert re.fullmatch(r"[\w.+-]+@[\w-]+(\.[a-z]+)+", card["email"][0])
+
+
+def test_an_untagged_bank_card_is_valid_after_the_clock_it_is_read_at():
+    img = image(shade=3)
+    for year in (2026, 2031, 2040):
+        now = datetime(year, 6, 15)
+        bank = ocr_content(img, "bank", now=now)
+        assert checks.bank_card_problems(bank["bank_card"], bank["bank"], bank["valid"], now) == []
 
 
 def test_invoice_code_follows_a_tagged_location():

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.fake import FakeData
-from simulator.fake.providers import QUOTA_DENOMINATIONS, bank_card, luhn_valid, resident_id, resident_id_valid
+from simulator.fake.entities import checks
+from simulator.fake.entities.invoices import QUOTA_DENOMINATIONS
 
 SCHEMA = {
     "type": "object",
@@ -47,10 +48,31 @@ def test_different_seeds_give_different_values():
     assert len({str(fake.generate(SCHEMA, seed, DEFS)) for seed in range(20)}) > 15
 
 
-@given(st.randoms(use_true_random=False))
-def test_generated_bank_cards_pass_luhn_and_resident_ids_are_valid(rng):
-    assert luhn_valid(bank_card(None, rng))
-    assert resident_id_valid(resident_id(None, rng))
+PERSON_RECORD = {"type": "object", "properties": {
+    "name": {"x-faker": "name"}, "id": {"x-faker": "resident_id"}, "home": {"x-faker": "address"},
+    "card": {"x-faker": "bank_card"}, "bank": {"x-faker": "bank_name"}, "valid": {"x-faker": "card_valid_date"},
+    "code": {"x-faker": "invoice_code"}, "where": {"x-faker": "province_city"},
+}}
+
+
+@settings(max_examples=50)
+@given(st.integers(min_value=0, max_value=2**64 - 1))
+def test_the_fields_of_one_object_describe_one_person_card_and_place(seed):
+    from datetime import datetime
+
+    now = datetime(2026, 12, 4)
+    value = fake.generate(PERSON_RECORD, seed, now=now)
+    place = checks.place_in_address(value["home"])
+    assert place is not None and checks.address_problems(value["home"]) == []
+    assert checks.resident_id_problems(value["id"], region=place.region_code) == []
+    assert value["where"] == place.province_city and value["code"][1:5] in (place.city.code[:4],
+                                                                            place.province.code[:2] + "00")
+    assert checks.bank_card_problems(value["card"], value["bank"], value["valid"], now) == []
+
+
+def test_two_objects_are_two_people():
+    listing = {"type": "array", "minItems": 5, "maxItems": 5, "items": PERSON_RECORD}
+    assert len({record["id"] for record in fake.generate(listing, 11)}) == 5
 
 
 def test_complete_fills_only_what_is_missing_and_keeps_the_documented_order():

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from simulator.faces.ocr import ocr_content
-from simulator.fake.providers import luhn_valid
+from simulator.fake.entities.cards import bin_of, luhn_valid
 from simulator.imaging.decode import inspect_image
 
 from .conftest import b64, fixture_b64, fixture_bytes, tagged_png
@@ -42,8 +42,8 @@ def test_an_untagged_photo_gets_a_stable_realistic_bank_card(api):
     first = api.market("ocr_bank_card", {"image": b64(image)}).json()
     again = api.market("ocr_bank_card", {"image": b64(image)}).json()
     assert first["success"] is True
-    assert luhn_valid(first["card_num"]) and len(first["card_num"]) == 19
-    assert first["bank_name"] and re.fullmatch(r"[0-9]{2}/[0-9]{2}", first["valid_date"])
+    assert luhn_valid(first["card_num"]) and len(first["card_num"]) == bin_of(first["card_num"]).length
+    assert first["bank_name"] == bin_of(first["card_num"]).bank and re.fullmatch(r"[0-9]{2}/[0-9]{2}", first["valid_date"])
     assert {k: v for k, v in first.items() if k != "request_id"} == {k: v for k, v in again.items() if k != "request_id"}
     assert first["request_id"] != again["request_id"]  # every call has its own id
 
