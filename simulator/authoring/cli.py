@@ -1,4 +1,4 @@
-"""``apisim contract import openapi SPEC -o DIR``."""
+"""``apisim contract import openapi SPEC -o DIR`` and ``apisim contract draft DOC -o DIR``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 
 def add_commands(subparsers: Any) -> None:
-    contract = subparsers.add_parser("contract", help="author a contract: import an OpenAPI document")
+    contract = subparsers.add_parser("contract", help="author a contract: import an OpenAPI file, draft one from a "
+                                                      "vendor document")
     actions = contract.add_subparsers(dest="action", required=True)
 
     importer = actions.add_parser("import", help="import a contract from another format")
@@ -21,6 +22,18 @@ def add_commands(subparsers: Any) -> None:
     openapi.add_argument("spec", metavar="SPEC", help="the OpenAPI document (.json, .yaml or .yml)")
     _output_options(openapi)
     openapi.set_defaults(handler=run_import)
+
+    draft = actions.add_parser("draft", help="draft a contract from a vendor document (Markdown or text)",
+                               description="Draft a contract from a vendor API document: operations from its URL and "
+                                           "method sections, schemas from its parameter tables and examples, the "
+                                           "error catalogue from its code tables. Writes <service>.json and "
+                                           "<service>.draft-report.md (what a person must finish, with line numbers).")
+    draft.add_argument("document", metavar="DOC", help="the vendor document (.md or .txt, UTF-8)")
+    _output_options(draft)
+    draft.add_argument("--compare", metavar="CONTRACT",
+                       help="also measure the draft against a finished contract (a file, or a shipped service's "
+                            "name): the share of operations, fields and codes it gets right")
+    draft.set_defaults(handler=run_draft)
 
 
 def _output_options(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +50,16 @@ def run_import(args: argparse.Namespace) -> int:
 
     code, _ = _run("apisim contract import openapi", args, lambda service, block: import_openapi(
         args.spec, service=service, port_block=block), kind="import")
+    return code
+
+
+def run_draft(args: argparse.Namespace) -> int:
+    from simulator.authoring.draft import draft_contract
+
+    code, written = _run("apisim contract draft", args, lambda service, block: draft_contract(
+        args.document, service=service, port_block=block), kind="draft")
+    if written is not None and args.compare:
+        return _compare(written, args)
     return code
 
 
@@ -67,6 +90,23 @@ def _run(command: str, args: argparse.Namespace, build: Any, kind: str) -> tuple
     print(f"wrote {written.report} ({len(result.notes)} notes to read)")
     print(f"check it: apisim contracts --contracts-dir {args.output}")
     return 0, written.contract
+
+
+def _compare(draft: Path, args: argparse.Namespace) -> int:
+    from simulator.authoring.measure import measure_files
+
+    from simulator.contracts.loader import contracts_dir
+
+    finished = Path(args.compare)
+    if not finished.exists() and (contracts_dir() / f"{args.compare}.json").exists():
+        finished = contracts_dir() / f"{args.compare}.json"
+    try:
+        figures = measure_files(draft, finished, args.document)
+    except (ValueError, OSError) as exc:
+        print(f"apisim contract draft --compare: {exc}", file=sys.stderr)
+        return 2
+    print(figures.table())
+    return 0
 
 
 __all__ = ["add_commands"]
