@@ -4,8 +4,14 @@ A face image is described by its ``apisim:`` tags (see
 ``simulator.imaging.tags``); whatever a tag leaves out is derived: attributes
 of the person (age, gender, glasses) from the person id, attributes of the
 photo (pose, expression, quality, box position) from the image digest. An
-untagged image gets 0-2 faces of people unique to that image. An image tagged
-as an OCR card has no faces.
+image tagged as an OCR card has no faces.
+
+An untagged image is judged by what it shows: a blank, uniform or low-detail
+image (``simulator.faces.pixels``) has no face; a photo has the faces the
+detector finds (``simulator.faces.detect``; without OpenCV, one face placed by
+a hash of the bytes). Whose faces they are comes from the person registry
+(``simulator.faces.registry``): images a client declared to show one person,
+else one identity per photo, shared by its re-encoded and resized copies.
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from simulator.faces import geometry
+from simulator.faces.detect import FaceDetector, default_detector
 from simulator.faces.identity import Embedding, confidence_0_100, embedding_similarity, face_embedding
+from simulator.faces.pixels import MIN_SIDE, pixel_stats
+from simulator.faces.registry import PersonRegistry
 from simulator.faces.seeds import stable_rng
 from simulator.imaging.decode import DecodedImage
 from simulator.imaging.tags import FACE_KEYS, OCR_KEYS
@@ -122,12 +131,30 @@ def is_card_image(tags: dict[str, str]) -> bool:
 # --- the model ----------------------------------------------------------------------------------
 
 
+_DEFAULT = object()  # "the default detector": OpenCV's when installed
+
+
 class FaceModel:
-    """Decides what faces an image holds. Stateless: the answer depends on the image alone."""
+    """Decides what faces an image holds: tags first, else what the pixels show.
+
+    ``registry`` holds declared people and photo identities (give it the simulator's store so
+    every worker agrees; default: a private in-memory one). ``detector`` finds faces in untagged
+    photos (default: OpenCV's Haar cascade when installed; None: the hash fallback).
+    """
+
+    def __init__(self, registry: PersonRegistry | None = None, detector: FaceDetector | None | object = _DEFAULT):
+        self.registry = registry if registry is not None else PersonRegistry()
+        self.detector: FaceDetector | None = default_detector() if detector is _DEFAULT else detector  # type: ignore[assignment]
+
+    @property
+    def detector_name(self) -> str:
+        return self.detector.name if self.detector is not None else "none (one face per photo, from its bytes)"
 
     def faces_in(self, image: DecodedImage) -> list[Face]:
         tags = image.tags
-        return list(_faces(image.digest, image.width, image.height, tuple(sorted(tags.items()))))
+        if _count(tags) is not None or is_card_image(tags):
+            return list(_faces(image.digest, image.width, image.height, tuple(sorted(tags.items()))))
+        return self._untagged_faces(image)
 
     def face_count(self, image: DecodedImage) -> int:
         return len(self.faces_in(image))
@@ -137,16 +164,42 @@ class FaceModel:
         faces = self.faces_in(image)
         return max(faces, key=lambda f: (f.box[2] * f.box[3], -f.index)) if faces else None
 
+    def declare_same_person(self, images: list[DecodedImage | bytes | str], person: str | None = None) -> str:
+        """These images show one person (their largest face); see :class:`PersonRegistry`."""
+        return self.registry.declare_same_person(images, person)
+
+    def face_boxes(self, image: DecodedImage) -> tuple[geometry.Box, ...]:
+        """Where the faces of an untagged image are: none when it shows nothing, else the detector's."""
+        if min(image.width, image.height) < MIN_SIDE:
+            return ()
+        try:
+            stats = pixel_stats(image)
+        except Exception:  # pixels Pillow cannot decode (services reject such images before asking)
+            return ()
+        if stats.shows_nothing:
+            return ()
+        if self.detector is not None:
+            return self.detector.detect(image)
+        return tuple(geometry.layout_boxes(1, image.width, image.height, stable_rng("layout", image.digest)))
+
+    def _untagged_faces(self, image: DecodedImage) -> list[Face]:
+        boxes = self.face_boxes(image)
+        if not boxes:
+            return []
+        photo = self.registry.photo_id(image.digest, pixel_stats(image).photo_hash)
+        declared = self.registry.declared_person(image.digest)
+        largest = max(range(len(boxes)), key=lambda i: (boxes[i][2] * boxes[i][3], -i))
+        return [_face(i, declared if declared and i == largest else f"photo-{photo}-{i}", image.digest, box,
+                      {"live": "1", "mask": "0"})
+                for i, box in enumerate(boxes)]
+
 
 @lru_cache(maxsize=1024)
 def _faces(digest: str, width: int, height: int, tag_items: tuple[tuple[str, str], ...]) -> tuple[Face, ...]:
     tags = dict(tag_items)
-    tagged_count = _count(tags)
-    if tagged_count is None:
-        if is_card_image(tags):
-            return ()
-        return _untagged_faces(digest, width, height)
-    count = tagged_count
+    count = _count(tags)
+    if count is None:  # a card image (the only other kind this is asked about)
+        return ()
     persons = _persons(tags, count)
     rng = stable_rng("layout", digest, width, height, count)
     boxes = geometry.layout_boxes(count, width, height, rng)
@@ -156,23 +209,6 @@ def _faces(digest: str, width: int, height: int, tag_items: tuple[tuple[str, str
     for i in range(count):
         person = persons[i] or f"anon-{digest[:12]}-{i}"
         faces.append(_face(i, person, digest, boxes[i], {k: v[i] for k, v in columns.items()}))
-    return tuple(faces)
-
-
-def _untagged_faces(digest: str, width: int, height: int) -> tuple[Face, ...]:
-    """0-2 faces (20% / 65% / 15%) of people unique to this image, stable for these bytes."""
-    roll = int(digest[:8], 16) % 100
-    count = 0 if roll < 20 else 1 if roll < 85 else 2
-    rng = stable_rng("layout", digest, width, height, count)
-    boxes = geometry.layout_boxes(count, width, height, rng)
-    extra = stable_rng("untagged", digest)
-    faces = []
-    for i in range(count):
-        overrides: dict[str, str | None] = {
-            "mask": "1" if extra.random() < 0.1 else "0",
-            "live": "0" if extra.random() < 0.1 else "1",
-        }
-        faces.append(_face(i, f"anon-{digest[:12]}-{i}", digest, boxes[i], overrides))
     return tuple(faces)
 
 

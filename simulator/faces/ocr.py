@@ -127,7 +127,8 @@ def _fake_content(kind: str, digest: str, month: tuple[int, int] | None) -> tupl
 
 def describe(image: DecodedImage) -> dict[str, object]:
     """Everything the simulator sees in ``image``: used by ``apisim image show``."""
-    faces = FaceModel().faces_in(image)
+    model = FaceModel()
+    faces = model.faces_in(image)
     kind = card_kind(image)
     return {
         "format": image.format,
@@ -137,6 +138,7 @@ def describe(image: DecodedImage) -> dict[str, object]:
         "digest": image.digest,
         "tags": dict(image.tags),
         "faces": faces,
+        "face_detector": None if image.tags else model.detector_name,  # tags, when present, say the faces
         "card": kind,
         "ocr": {k: ocr_content(image, k) for k in KIND_KEYS} if kind is None else
                ({kind: ocr_content(image, kind)} if kind in KIND_KEYS else {}),

@@ -138,8 +138,9 @@ def run_show(args: argparse.Namespace) -> int:
         print(json.dumps(seen, ensure_ascii=False, indent=2))
         return 0
     print(f"format:  {seen['format']}, {seen['bytes']} bytes, {seen['width']}x{seen['height']} px")
-    print(f"tags:    {seen['tags'] or '(none: content derived from the image digest)'}")
-    print(f"faces:   {len(faces)}")
+    print(f"tags:    {seen['tags'] or '(none: content from what the pixels show)'}")
+    detector = f" (detector: {seen['face_detector']})" if seen["face_detector"] else ""
+    print(f"faces:   {len(faces)}{detector}")
     for f in faces:
         print(f"  #{f['index']} person={f['person']} box={list(f['box'])} age={f['age']} gender={f['gender']} "
               f"mask={int(f['mask'])} live={int(f['live'])} expression={f['expression']} glasses={f['glasses']} "
