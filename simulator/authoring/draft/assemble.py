@@ -83,7 +83,7 @@ def draft_text(text: str, source: str, *, service: str | None = None, port_block
         _rename(op, unique(op.id, taken))
         taken.add(op.id)
     _discriminate(ops, notes)
-    _code_operations(ops, root, facts, catalogue, notes)
+    _code_operations(ops, root, facts, catalogue)
     _mentioned_codes(text, ops, catalogue)
     _concrete_hosts(text, ops, notes)
     for f in facts.values():
@@ -152,8 +152,7 @@ def _discriminate(ops: list[OperationDraft], notes: list[tuple[int, str]]) -> No
             seen[signature] = op
 
 
-def _code_operations(ops: list[OperationDraft], root: Section, facts: dict[int, Facts], catalogue: Catalogue,
-                     notes: list[tuple[int, str]]) -> None:
+def _code_operations(ops: list[OperationDraft], root: Section, facts: dict[int, Facts], catalogue: Catalogue) -> None:
     """Operations sample code shows by putting a new value of a discriminating key (``put("method", "initH5")``)."""
     keys = {k for op in ops for k in op.match if k.startswith("body.")}
     for key in sorted(keys):
@@ -167,11 +166,11 @@ def _code_operations(ops: list[OperationDraft], root: Section, facts: dict[int, 
                     if parent and samples.nesting.get(var) != parent[-1]:
                         continue
                     for group in _split(puts, leaf):
-                        _value_schema, value = value_schema(group[0].value)
+                        _, value = value_schema(group[0].value)
                         if not isinstance(value, str):
                             continue
                         known = next((op for op in family if op.match[key] == value), None)
-                        target = known or _new_operation(family, key, value, section, group, ops, catalogue, notes)
+                        target = known or _new_operation(family, key, value, section, group, ops, catalogue)
                         for item in group[1:]:
                             path = (*parent, item.key)
                             if target.request["body"].locate(item.key, parent[-1] if parent else None) is None:
@@ -191,7 +190,7 @@ def _split(puts: list, leaf: str) -> list[list]:
 
 
 def _new_operation(family: list[OperationDraft], key: str, value: str, section: Section, group: list,
-                   ops: list[OperationDraft], catalogue: Catalogue, notes: list[tuple[int, str]]) -> OperationDraft:
+                   ops: list[OperationDraft], catalogue: Catalogue) -> OperationDraft:
     template = family[0]
     parent = tuple(key.split(".")[1:-1])
     op = OperationDraft(

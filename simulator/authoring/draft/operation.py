@@ -81,6 +81,9 @@ def build_operation(span: Span, facts: dict[int, Facts], catalogue: Catalogue) -
     section = span.section
     own = [facts[id(s)] for s in section.subtree()]
     shared = [facts[id(s)] for s in span.shared]
+    # Sections beside the operations (a "common format" section), not those above them (whose own blocks
+    # are introductions and sample programs): their examples show the envelope every operation shares.
+    beside = [facts[id(s)] for s in span.shared if section not in s.subtree()]
     url = _unescape(span.endpoint.url)
     title = re.sub(r"^\s*[\d.]+\s*", "", section.title) or section.title
     op_id, named = operation_id(section.title, urlsplit(url).path)
@@ -90,41 +93,55 @@ def build_operation(span: Span, facts: dict[int, Facts], catalogue: Catalogue) -
         method="", url=url, request={part: SchemaBuilder(f"{part} of {title}") for part in PARTS},
         response=SchemaBuilder(f"response of {title}"))
     _method(op, span, own)
-    body = op.request["body"]
-    for placed in _each(own, "examples", "request"):
-        if placed.of_table is None:
-            body.add_example(placed.example.value)
-            op.examples.append(_example("request", placed, {"body": placed.example.value}))
-    for placed in _each(shared, "examples", "request"):  # a common format: its envelope, not its placeholders
-        _envelope(body, placed.example.value)
-    for placed in _each(shared, "tables", "request"):
-        _place_rows(op, placed, hint_allowed=False)
-    for placed in _each(own, "tables", "request"):
-        _place_rows(op, placed, hint_allowed=True)
-    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
-        if not op.request["query"].has((name,)):
-            op.request["query"].add_row((name,), FieldRow(name=name, line=span.endpoint.line, type_text="string",
-                                                          example=value))
-    for name in _TEMPLATE.findall(urlsplit(url).path):
-        if not op.request["path_params"].has((name,)):
-            op.request["path_params"].add_row((name,), FieldRow(name=name, line=span.endpoint.line,
-                                                                type_text="string", required=True))
+    _request(op, span, own, shared, beside)
     _samples(op, [b for f in [*own, *shared] for b in f.code])
-    _response(op, own, shared)
+    _response(op, own, beside)
     _codes(op, own, catalogue)
     if not any(p.table.kind == "code-list" for p in _each(own, "tables", "codes")):
         for key in (k for s in span.shared for k in catalogue.section_codes.get(s.path(), [])):
             if key not in op.errors:
                 op.errors.append(key)  # the document's code table over this operation, as no list narrows it
-    if op.method in ("GET", "HEAD", "DELETE") and body.seen and not any(_each(own, "examples", "request")):
-        op.request["query"], op.request["body"] = body, SchemaBuilder(body.what)
     for placed in _each(own, "tables", "unknown"):
         op.notes.append((placed.line, f"{op.id}: a table whose labels do not say request or response; not placed"))
+    _body_format(op, section, own)
+    return op
+
+
+def _request(op: OperationDraft, span: Span, own: list[Facts], shared: list[Facts], beside: list[Facts]) -> None:
+    """Examples first (they say where fields sit), then the shared tables, then the operation's own."""
+    body = op.request["body"]
+    for placed in _each(own, "examples", "request"):
+        if placed.of_table is None:
+            body.add_example(placed.example.value)
+            op.examples.append(_example("request", placed, {"body": placed.example.value}))
+    for placed in _each(beside, "examples", "request"):  # a common format: its envelope, not its placeholders
+        _envelope(body, placed.example.value)
+    for placed in _each(shared, "tables", "request"):
+        _place_rows(op, placed, hint_allowed=False)
+    for placed in _each(own, "tables", "request"):
+        _place_rows(op, placed, hint_allowed=True)
+    url = urlsplit(op.url)
+    for name, value in parse_qsl(url.query, keep_blank_values=True):  # "?token=" in the URL line
+        if not op.request["query"].has((name,)):
+            op.request["query"].add_row((name,), FieldRow(name=name, line=span.endpoint.line, type_text="string",
+                                                          example=value))
+    for name in _TEMPLATE.findall(url.path):
+        if not op.request["path_params"].has((name,)):
+            op.request["path_params"].add_row((name,), FieldRow(name=name, line=span.endpoint.line,
+                                                                type_text="string", required=True))
+    if op.method in ("GET", "HEAD", "DELETE") and body.seen and not any(_each(own, "examples", "request")):
+        op.request["query"], op.request["body"] = body, SchemaBuilder(body.what)
+
+
+def _body_format(op: OperationDraft, section: Section, own: list[Facts]) -> None:
+    """json when the document shows a JSON request or says JSON; form for other bodies; none without one."""
     has_body = bool(op.request["body"].seen)
-    op.body_format = "json" if any(_each(own, "examples", "request")) else ("form" if has_body else "none")
+    says_json = any(re.search(r"json", b.text, re.I) for s in section.subtree() for b in s.blocks if b.kind == "text") \
+        or any(re.search(r"json", p.context, re.I) for p in _each(own, "tables", "request"))
+    op.body_format = "json" if any(_each(own, "examples", "request")) or (has_body and says_json) else \
+        ("form" if has_body else "none")
     if op.body_format == "form":
         op.notes.append((section.line, f"{op.id}: no JSON request example; the body is taken as form-encoded"))
-    return op
 
 
 def _unescape(url: str) -> str:

@@ -52,8 +52,8 @@ def read_samples(block: Block) -> Samples:
         for key, offset in _top_keys(text, match.end() - 1):
             out.headers.append((key, first + text.count("\n", 0, offset)))
     out.headers += _header_block(text, first)
-    serialised = set(re.findall(r"(?:dumps|toJSONString|stringify|json\s*=|data\s*=|body\s*=)\s*\(?\s*([A-Za-z_]\w*)",
-                                text))
+    serialised = set(re.findall(r"(?:\b(?:dumps|toJSONString|stringify)\(\s*|[(,]\s*(?:json|data|body)\s*=\s*)"
+                                r"([A-Za-z_]\w*)\s*[,)]", text))
     items: dict[str, list[Assignment]] = {}
     for match in _ITEM.finditer(text):
         items.setdefault(match.group(1), []).append(
