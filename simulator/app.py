@@ -25,6 +25,12 @@ def create_app(config: SimulatorConfig | None = None, simulator: Simulator | Non
     app = Flask("apisim")
     app.config["APISIM"] = sim
     app.extensions["apisim"] = sim
+    @app.get(ADMIN_PREFIX + "/health")
+    def health() -> Response:
+        """Readiness for scripts and probes: this port answers. Cheap (no store access) and outside
+        the admin API's token and loopback checks, since it tells nothing about the simulated state."""
+        return Response('{"status": "ok"}', mimetype="application/json")
+
     app.register_blueprint(admin_blueprint(sim))  # /__apisim/: journal, reset, state, faults, scenarios
     app.register_blueprint(dashboard_blueprint(sim))  # /__apisim/dashboard/: the browser page (simulator/coverage)
 

@@ -1,29 +1,78 @@
-"""The ``apisim`` command: serve, contracts, image."""
+"""The ``apisim`` command: serve, contracts, and the subsystems' own subcommands.
+
+Exit status of every command: 0 done; 1 a check failed (``verify`` found a failure, ``report``
+is under ``--fail-under``); 2 apisim could not do what was asked (a usage error, an unknown
+name, a file it cannot read or write, a port in use, nothing listening at a URL), said in one
+line on standard error with what to do instead.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE, SimulatorConfig, load_credentials_file
+from simulator.core.errors import ContractError, UsageError
+
+if TYPE_CHECKING:
+    from simulator.startup import UrlsFile
+
+USAGE_ERROR = 2
+PORT_BASE_VARIABLE = "APISIM_PORT_BASE"  # the default --port-base, for scripts that must move every port
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("apisim")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def default_port_base() -> int:
+    text = os.environ.get(PORT_BASE_VARIABLE)
+    if text is None:
+        return DEFAULT_PORT_BASE
+    if not text.isdigit():
+        raise UsageError(f"{PORT_BASE_VARIABLE}={text}: a port number, e.g. {DEFAULT_PORT_BASE}")
+    return int(text)
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number, at least 1")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="apisim", description="Contract-driven offline simulator of vendor HTTP APIs.")
+    parser = argparse.ArgumentParser(prog="apisim", description="Contract-driven offline simulator of vendor HTTP APIs.",
+                                     epilog="Exit status: 0 done, 1 a check failed, 2 apisim could not do what was "
+                                            "asked (the message says what to change).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="start every service on loopback, one port per deployment")
-    serve.add_argument("--host", default=DEFAULT_HOST, help="loopback address to bind (default %(default)s)")
-    serve.add_argument("--port-base", type=int, default=DEFAULT_PORT_BASE,
-                       help="deployment i of a service listens on PORT_BASE + 10*port_block + i (default %(default)s)")
+    serve.add_argument("--host", default=DEFAULT_HOST,
+                       help="loopback address to bind (default %(default)s); others need --allow-remote")
+    serve.add_argument("--allow-remote", action="store_true",
+                       help="allow a --host that is not loopback: every interface it names answers anyone who can "
+                            "reach it (needs --admin-token)")
+    serve.add_argument("--port-base", type=int, default=None,
+                       help="deployment i of a service listens on PORT_BASE + 10*port_block + i (default "
+                            f"${PORT_BASE_VARIABLE} or {DEFAULT_PORT_BASE})")
     serve.add_argument("--seed", type=int, default=None, help="seed for all fake data (default 0)")
     serve.add_argument("--service", action="append", dest="services", metavar="NAME",
                        help="serve only this service (repeatable); default: all")
     serve.add_argument("--credentials", metavar="FILE", help="JSON or TOML: {service: [credential, ...]} added to the demo ones")
-    serve.add_argument("--urls-json", metavar="PATH", help="write {service: {deployment: {original, local}, credentials}} once every port accepts")
+    serve.add_argument("--urls-json", metavar="PATH",
+                       help="write {service: {deployment: {original, local}, credentials}} once every port accepts "
+                            "(removed at stop, and at start if an earlier run left it)")
     serve.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones")
     serve.add_argument("--config", metavar="FILE", help="TOML: seed, credentials, faults, rate limits, scenarios, "
                        "state, admin token (see examples/apisim.toml)")
@@ -32,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-token", metavar="TOKEN", help="require this token on /__apisim/ (Authorization: Bearer TOKEN)")
     serve.add_argument("--server", choices=("granian", "gunicorn", "dev"), default="granian",
                        help="granian (default): pre-fork workers; gunicorn; dev: one process, werkzeug (docs/performance.md)")
-    serve.add_argument("--workers", type=int, default=None, metavar="N",
+    serve.add_argument("--workers", type=positive, default=None, metavar="N",
                        help="worker processes (default: the number of cores; dev: 1)")
     serve.add_argument("--no-pin", dest="pin_workers", action="store_false",
                        help="let the kernel move granian workers between cores (default: each worker keeps to one)")
@@ -79,47 +128,86 @@ def _command_modules():
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        return serve(args)
-    if args.command == "contracts":
-        return list_contracts(args)
-    handler = getattr(args, "handler", None)
-    if handler is not None:
-        return int(handler(args) or 0)
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "contracts":
+            return list_contracts(args)
+        handler = getattr(args, "handler", None)
+        if handler is not None:
+            return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except (UsageError, ContractError, ValueError, LookupError, OSError) as exc:
+        # What the user can fix: one line, no traceback (a bug raises something else and shows its traceback).
+        print(f"apisim {args.command}: {one_line(exc)}", file=sys.stderr)
+        return USAGE_ERROR
     parser.error(f"unknown command {args.command}")
-    return 2
+    return USAGE_ERROR
+
+
+def one_line(exc: BaseException) -> str:
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    if isinstance(exc, OSError) and exc.filename and exc.strerror:
+        text = f"{exc.filename}: {exc.strerror}"
+    return " ".join(str(text).split())
 
 
 def serve(args: argparse.Namespace) -> int:
     from simulator.control.config_file import apply_serve_options
-    from simulator.server import SimulatorServer
+    from simulator.startup import UrlsFile, check_serve_config
 
     credentials = load_credentials_file(args.credentials) if args.credentials else {}
+    port_base = args.port_base if args.port_base is not None else default_port_base()
     config = SimulatorConfig(seed=args.seed or 0, services=args.services, credentials=credentials, host=args.host,
-                             port_base=args.port_base, contracts_dir=args.contracts_dir)
+                             allow_remote=args.allow_remote, port_base=port_base, contracts_dir=args.contracts_dir)
     config = apply_serve_options(config, args)  # --config FILE, --fault, --admin-token (simulator/control)
-    if args.server != "dev" or args.store_url:  # production serving: simulator/serving.py
-        return serve_workers(config, args)
+    check_serve_config(config)  # host, ports, credentials: before anything is bound or forked
+    urls_file = UrlsFile(args.urls_json) if args.urls_json else None  # its folder checked, a stale file removed
+    try:
+        if args.server != "dev" or args.store_url:  # production serving: simulator/serving.py
+            return serve_workers(config, args, urls_file)
+        return serve_dev(config, urls_file)
+    finally:
+        if urls_file is not None:
+            urls_file.remove()
+
+
+def announce(urls: dict, urls_file: "UrlsFile | None", server: str) -> None:
+    """What ``apisim serve`` prints once every port accepts (and the URL file it writes then)."""
+    print(format_url_table(urls), flush=True)
+    if urls_file is not None:
+        urls_file.write(urls)
+        print(f"wrote {urls_file.path}", flush=True)
+    first = next(info["local"] for entry in urls.values() for dep, info in entry.items() if dep != "credentials")
+    origin = "/".join(first.split("/")[:3])
+    print(f"dashboard: {origin}/__apisim/dashboard/  (admin API: {origin}/__apisim/, readiness: "
+          f"{origin}/__apisim/health)", flush=True)
+    print(f"apisim is serving ({server}); press Ctrl-C to stop.", flush=True)
+
+
+def serve_dev(config: SimulatorConfig, urls_file: "UrlsFile | None") -> int:
+    from simulator.server import SimulatorServer
+
     server = SimulatorServer(config).start()
-    print(format_url_table(server.urls()), flush=True)
-    if args.urls_json:
-        server.write_urls_json(args.urls_json)
-        print(f"wrote {args.urls_json}", flush=True)
-    print("apisim is serving; press Ctrl-C to stop.", flush=True)
-    stop = threading.Event()
+    try:
+        server.wait_until_accepting()
+        announce(server.urls(), urls_file, "dev")
+        stop = threading.Event()
 
-    def request_stop(signum: int, frame: object) -> None:
-        stop.set()
+        def request_stop(signum: int, frame: object) -> None:
+            stop.set()
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    stop.wait()
-    server.stop()
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        stop.wait()
+    finally:
+        server.stop()
     print("apisim stopped.", flush=True)
     return 0
 
 
-def serve_workers(config: SimulatorConfig, args: argparse.Namespace) -> int:
+def serve_workers(config: SimulatorConfig, args: argparse.Namespace, urls_file: "UrlsFile | None") -> int:
     import dataclasses
 
     from simulator.serving import serve as serve_production
@@ -128,18 +216,11 @@ def serve_workers(config: SimulatorConfig, args: argparse.Namespace) -> int:
     config = dataclasses.replace(config, store_url=args.store_url or config.store_url)
 
     def ready(simulator) -> None:
-        urls = SimulatorServer(simulator.config, simulator=simulator).urls()
-        print(format_url_table(urls), flush=True)
-        if args.urls_json:
-            import json
-            from pathlib import Path
-
-            Path(args.urls_json).write_text(json.dumps(urls, ensure_ascii=False, indent=2) + "\n", "utf-8")
-            print(f"wrote {args.urls_json}", flush=True)
-        print(f"apisim is serving ({args.server}); press Ctrl-C to stop.", flush=True)
+        announce(SimulatorServer(simulator.config, simulator=simulator).urls(), urls_file, args.server)
 
     code = serve_production(config, server=args.server, workers=1 if args.server == "dev" else args.workers,
-                            on_ready=ready, pin_workers=args.pin_workers)
+                            on_ready=ready, pin_workers=args.pin_workers,
+                            on_orphaned=urls_file.discard if urls_file is not None else lambda: None)
     print("apisim stopped.", flush=True)
     return code
 

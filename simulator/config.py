@@ -30,6 +30,7 @@ class SimulatorConfig:
     clock: Callable[[], datetime] = utc_now
     store_url: str | None = None
     host: str = DEFAULT_HOST
+    allow_remote: bool = False  # serve a non-loopback --host (apisim serve --allow-remote, with an admin token)
     port_base: int = DEFAULT_PORT_BASE
     validate_responses: bool = False  # check every answer against its own schema (slower; tests and verify)
     journal_limit: int = 10_000
@@ -41,20 +42,23 @@ class SimulatorConfig:
 
 
 def load_credentials_file(path: str | Path) -> dict[str, list[dict[str, Any]]]:
-    """``--credentials FILE``: JSON or TOML, ``{service: [credential, ...]}`` (a single object is accepted too)."""
+    """``--credentials FILE``: JSON or TOML, ``{service: [credential, ...]}``."""
     path = Path(path)
-    text = path.read_text("utf-8")
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read it ({exc.strerror})") from None
     try:
         raw = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"{path}: cannot parse credentials ({exc}); expected JSON or TOML mapping service -> list of credentials") from exc
+        raise ValueError(f"{path}: cannot parse credentials ({exc}); expected JSON or TOML mapping service -> list of "
+                         "credentials") from None
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping of service name to credentials")
     out: dict[str, list[dict[str, Any]]] = {}
     for service, creds in raw.items():
-        if isinstance(creds, dict):
-            creds = [creds]
         if not isinstance(creds, list) or not all(isinstance(c, dict) for c in creds):
-            raise ValueError(f"{path}: {service}: expected a list of credential objects")
+            raise ValueError(f"{path}: {service}: expected a list of credential objects, "
+                             f'{{"{service}": [{{...}}, ...]}}')
         out[service] = creds
     return out

@@ -39,7 +39,7 @@ class _QuietHandler(WSGIRequestHandler):
 class SimulatorServer:
     def __init__(self, config: SimulatorConfig | None = None, *, simulator: Simulator | None = None):
         self.config = config or SimulatorConfig()
-        if self.config.host not in LOOPBACK and not self.config.host.startswith("127."):
+        if self.config.host not in LOOPBACK and not self.config.host.startswith("127.") and not self.config.allow_remote:
             raise ValueError(f"apisim binds loopback only; {self.config.host!r} is not a loopback address")
         self.simulator = simulator or Simulator(self.config)
         self.app = create_app(simulator=self.simulator)

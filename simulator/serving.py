@@ -34,6 +34,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from typing import Any, Callable
@@ -51,6 +52,9 @@ log = logging.getLogger("apisim.serving")
 SERVERS = ("granian", "gunicorn", "dev")
 # A worker that stops on SIGTERM finishes the requests it has in flight for at most this long.
 GRACE_SECONDS = 5.0
+STORE_PREFIX = "apisim-state-"  # + the master's pid: a start removes the stores of dead masters
+# How often a worker checks that its master is still there (the fallback to the parent-death signal).
+WATCHDOG_SECONDS = 0.5
 
 
 def default_workers() -> int:
@@ -65,8 +69,40 @@ def store_for(workers: int, store_url: str | None) -> tuple[str | None, Callable
     """
     if store_url or workers <= 1:
         return store_url, lambda: None
-    folder = tempfile.TemporaryDirectory(prefix="apisim-state-", dir=_memory_backed_dir())
+    parent = _memory_backed_dir()
+    sweep_stale_stores(parent or tempfile.gettempdir())
+    folder = tempfile.TemporaryDirectory(prefix=f"{STORE_PREFIX}{os.getpid()}-", dir=parent)
     return f"sqlite:///{folder.name}/state.db", folder.cleanup
+
+
+def sweep_stale_stores(parent: str) -> list[str]:
+    """Remove temporary stores whose server is gone (``apisim-state-<pid>-*`` of a dead pid, ours).
+
+    A master killed with SIGKILL cannot remove its store, and its workers may have died the same
+    way: the next start does it. A folder whose pid is alive (this server's, another apisim's, or a
+    reused pid) is left alone."""
+    import shutil
+
+    removed = []
+    for entry in os.scandir(parent):
+        pid_text = entry.name[len(STORE_PREFIX):].partition("-")[0]
+        if not (entry.name.startswith(STORE_PREFIX) and pid_text.isdigit() and entry.is_dir(follow_symlinks=False)):
+            continue
+        if entry.stat(follow_symlinks=False).st_uid != os.getuid() or _alive(int(pid_text)):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(entry.path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _memory_backed_dir() -> str | None:
@@ -183,13 +219,16 @@ def _header_list(headers: Any) -> list[tuple[str, str]]:
 class GranianServer:
     """A master process and ``workers`` forked workers, each serving every deployment port."""
 
-    def __init__(self, simulator: Simulator, workers: int, pin_workers: bool = True):
+    def __init__(self, simulator: Simulator, workers: int, pin_workers: bool = True,
+                 orphan_cleanup: Callable[[], None] = lambda: None):
         self.simulator = simulator
         self.workers = max(1, workers)
         self.pin_workers = pin_workers
         self.ports = sorted({simulator.port_of(d) for c in simulator.contracts.values() for d in c.deployments})
+        self.orphan_cleanup = orphan_cleanup  # what a worker that outlived its master removes (the temporary store)
         self._children: dict[int, int] = {}  # pid -> worker index
         self._stopping = False
+        self._master = os.getpid()
 
     def serve_forever(self, ready: Callable[[], None] = lambda: None) -> None:
         import granian  # noqa: F401  (fail in the master, not in every worker)
@@ -199,10 +238,17 @@ class GranianServer:
         freeze_prepared_objects()
         signal.signal(signal.SIGTERM, self._request_stop)
         signal.signal(signal.SIGINT, self._request_stop)
-        for index in range(self.workers):
-            self._spawn(index)
-        wait_until_accepting(self.simulator.config.host, self.ports)
-        ready()
+        try:
+            for index in range(self.workers):
+                self._spawn(index)
+            wait_until_accepting(self.simulator.config.host, self.ports)
+            ready()
+            self._supervise()
+        except BaseException:  # a failed start or a failing master: no worker may outlive it
+            self._request_stop(signal.SIGTERM, None)
+            raise
+
+    def _supervise(self) -> None:
         while self._children:
             try:
                 pid, status = os.wait()
@@ -223,6 +269,7 @@ class GranianServer:
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # the master turns Ctrl-C into SIGTERM
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                die_with_parent(self._master, self.orphan_cleanup)
                 self.simulator.journal.partition = f"worker-{index + 1}"  # no waiting on each other's entries
                 if self.pin_workers:
                     pin_to_one_core(index)
@@ -231,6 +278,8 @@ class GranianServer:
                 log.exception("worker %d failed", index + 1)
                 code = 1
             finally:
+                if os.getppid() != self._master:  # the master is gone: nobody else will remove the store
+                    self.orphan_cleanup()
                 os._exit(code)
         self._children[pid] = index
 
@@ -378,6 +427,37 @@ def serve_gunicorn(simulator: Simulator, workers: int, ready: Callable[[], None]
 # -- shared helpers -------------------------------------------------------------------------------
 
 
+def die_with_parent(master: int, on_orphaned: Callable[[], None] = lambda: None) -> None:
+    """End this worker when its master ends, however it ends (SIGKILL included).
+
+    Linux's parent-death signal delivers SIGTERM (a graceful stop) the moment the master dies; a
+    watchdog thread checks the parent every half second as well (other systems, or a master that
+    died before the signal was set) and ends the worker at most ``GRACE_SECONDS`` later, after
+    ``on_orphaned`` (removing what only the master would have removed)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl here: the watchdog alone
+            pass
+    if os.getppid() != master:  # died between the fork and the line above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    def watch() -> None:
+        while os.getppid() == master:
+            time.sleep(WATCHDOG_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(GRACE_SECONDS)
+        on_orphaned()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="apisim-master-watchdog", daemon=True).start()
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
 def close_store(simulator: Simulator) -> None:
     """The master's store connection must not cross a fork: each worker opens its own."""
     close = getattr(simulator.store, "close", None)
@@ -434,8 +514,12 @@ def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> 
 
 
 def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | None = None,
-          on_ready: Callable[[Simulator], None] = lambda sim: None, pin_workers: bool = True) -> int:
-    """Run until SIGINT/SIGTERM; ``on_ready(simulator)`` runs once every port accepts."""
+          on_ready: Callable[[Simulator], None] = lambda sim: None, pin_workers: bool = True,
+          on_orphaned: Callable[[], None] = lambda: None) -> int:
+    """Run until SIGINT/SIGTERM; ``on_ready(simulator)`` runs once every port accepts.
+
+    ``on_orphaned`` runs in a granian worker that outlives its master (killed with SIGKILL, say),
+    after the temporary store is removed: what else only the master would have cleaned up."""
     workers = default_workers() if workers is None else workers
     if server not in SERVERS:
         raise ValueError(f"unknown server {server!r}: use one of {', '.join(SERVERS)}")
@@ -450,15 +534,14 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
         if server == "gunicorn":
             serve_gunicorn(simulator, workers, lambda: on_ready(simulator))
         else:
-            GranianServer(simulator, workers, pin_workers).serve_forever(lambda: on_ready(simulator))
+            GranianServer(simulator, workers, pin_workers, orphan_cleanup=lambda: (cleanup(), on_orphaned())) \
+                .serve_forever(lambda: on_ready(simulator))
         return 0
     finally:
         cleanup()
 
 
 def _serve_dev(simulator: Simulator, on_ready: Callable[[Simulator], None]) -> int:
-    import threading
-
     from simulator.server import SimulatorServer
 
     server = SimulatorServer(simulator.config, simulator=simulator).start()

@@ -9,11 +9,19 @@ from simulator.config import load_credentials_file
 
 def test_json_credentials_are_read_per_service(tmp_path):
     path = tmp_path / "creds.json"
-    path.write_text('{"huawei-ocr": [{"ak": "A", "sk": "S"}], "aliyun-saf": {"AccessKeyId": "k", "AccessKeySecret": "s"}}')
+    path.write_text('{"huawei-ocr": [{"ak": "A", "sk": "S"}], "aliyun-saf": [{"AccessKeyId": "k", "AccessKeySecret": "s"}]}')
     assert load_credentials_file(path) == {
         "huawei-ocr": [{"ak": "A", "sk": "S"}],
         "aliyun-saf": [{"AccessKeyId": "k", "AccessKeySecret": "s"}],
     }
+
+
+def test_one_credential_object_instead_of_a_list_is_refused_with_the_shape_to_use(tmp_path):
+    """A lone object was once read as a list of one: easy to mistake for a map of fields, so the file says which."""
+    path = tmp_path / "creds.json"
+    path.write_text('{"aliyun-saf": {"AccessKeyId": "k", "AccessKeySecret": "s"}}')
+    with pytest.raises(ValueError, match=r'aliyun-saf: expected a list of credential objects, \{"aliyun-saf": \['):
+        load_credentials_file(path)
 
 
 def test_toml_credentials_are_read_per_service(tmp_path):

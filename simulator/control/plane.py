@@ -62,16 +62,22 @@ class Control(Hooks):
 
         A configuration the contracts do not allow stops the start with the reason.
         """
+        known: set[str] = set()
+
         def wanted(owner: Any) -> bool:
-            # One file serves every set-up: entries for services not simulated here (--service) are skipped.
+            # One file serves every set-up: entries for services not simulated here (--service) wait
+            # for a run that serves them. A name no contract has is a typo, refused with the valid ones.
             if owner not in (None, "*") and owner not in self.runtime.contracts:
+                known.update(known or self._known_services())
+                if owner not in known:
+                    raise FaultError(f"{owner!r} is no service; known: {', '.join(sorted(known))}")
                 return False
             return service is None or owner == service
 
         try:
             for entry in self.settings.get("faults", []):
                 if isinstance(entry, str):
-                    if wanted(entry.split(":", 1)[0]):
+                    if ":" not in entry or wanted(entry.split(":", 1)[0]):  # no colon: the parser says why
                         self.faults.inject(entry, source="config")
                 elif wanted((entry.get("match") or {}).get("service")):
                     self.faults.add({**entry, "source": "config"})
@@ -81,12 +87,20 @@ class Control(Hooks):
             for entry in self.settings.get("scenarios", []):
                 if wanted(entry.get("service")):
                     self.scenarios.add({**entry, "source": "config"})
+            for name in self.settings.get("state") or {}:
+                wanted(name)  # a service no contract has is refused here too
             if with_state:
                 for name in self.runtime.contracts:
                     if service is None or name == service:
                         self.install_state(name)
         except FaultError as exc:
             raise ValueError(f"apisim control configuration: {exc}") from None
+
+    def _known_services(self) -> set[str]:
+        """Every service of the contracts folder, served here or not."""
+        from simulator.contracts import load_contracts
+
+        return set(load_contracts(self.runtime.config.contracts_dir)) | set(self.runtime.contracts)
 
     def install_state(self, service: str) -> None:
         """Seed the state the configuration gives ``service`` (``[state.<service>]``), if any."""

@@ -47,3 +47,8 @@ class AuthFailure(Exception):
 
 class ContractError(Exception):
     """A contract file is broken; the message names the file and the JSON path."""
+
+
+class UsageError(ValueError):
+    """The command line or a file it names asks for something apisim cannot do: the message is one
+    line saying what to change (``apisim`` prints it without a traceback and exits 2)."""

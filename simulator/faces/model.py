@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from simulator.faces import geometry
 from simulator.faces.detect import FaceDetector, default_detector
@@ -76,6 +77,28 @@ _GLASSES_WORDS = {"none": "none", "0": "none", "no": "none", "common": "common",
                   "sun": "sun", "2": "sun", "sunglasses": "sun"}
 _EXPRESSION_WORDS = {"none": "none", "neutral": "none", "0": "none", "smile": "smile", "1": "smile",
                      "laugh": "laugh", "2": "laugh"}
+
+
+def tag_value_problems(tags: dict[str, str]) -> list[str]:
+    """What a writer must not put in the face tags: values the model would read as "not said"
+    (and so replace with its own), each with what it takes instead. Readers stay lenient."""
+    accepted: dict[str, tuple[Any, str]] = {
+        "mask": (lambda v: _flag(v) is not None, "1 or 0"),
+        "live": (lambda v: _flag(v) is not None, "1 or 0"),
+        "age": (lambda v: _number(v, 0, 150) is not None, "a number of years, 0-150"),
+        "gender": (lambda v: v.lower() in _GENDER_WORDS, "f or m (also female/male, 女/男)"),
+        "expression": (lambda v: v.lower() in _EXPRESSION_WORDS, "none, smile or laugh"),
+        "glasses": (lambda v: v.lower() in _GLASSES_WORDS, "none, common or sun"),
+        "quality": (lambda v: _number(v, 0.0, 1.0) is not None, "a number from 0 to 1"),
+    }
+    problems = []
+    if "faces" in tags and not (tags["faces"].isdigit() and int(tags["faces"]) <= MAX_TAGGED_FACES):
+        problems.append(f"faces={tags['faces']}: a whole number of faces, 0-{MAX_TAGGED_FACES}")
+    for key, (ok, wanted) in accepted.items():
+        bad = [item for item in (s.strip() for s in tags.get(key, "").split(",")) if item and not ok(item)]
+        if key in tags and bad:
+            problems.append(f"{key}={','.join(bad)}: use {wanted} (a comma list, one per face)")
+    return problems
 
 
 def _per_face(tags: dict[str, str], key: str, count: int) -> list[str | None]:

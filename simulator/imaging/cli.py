@@ -22,7 +22,10 @@ from PIL import Image
 
 from simulator.imaging.decode import FixtureUrls, ImageError, inspect_image
 from simulator.imaging.synth import generate
-from simulator.imaging.tags import VOCABULARY, TagError, check_vocabulary, parse_tags, read_tags, write_tags
+from simulator.imaging.tags import (CARD_KINDS, VOCABULARY, TagError, check_vocabulary, parse_tags, read_tags,
+                                    write_tags)
+
+MAX_SIDE = 4096  # pixels, for generate --size: the largest side the OCR documents accept
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +43,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
     gen = commands.add_parser("generate", help="draw a small synthetic face or card image carrying the tags")
     gen.add_argument("-o", "--output", type=Path, required=True, help="the format follows the extension (.png/.jpg)")
-    gen.add_argument("--size", default="240x180", help="WIDTHxHEIGHT in pixels (default 240x180)")
+    gen.add_argument("--size", default="240x180", help=f"WIDTHxHEIGHT in pixels, each 16-{MAX_SIDE} (default 240x180)")
     gen.add_argument("--seed", type=int, default=0, help="drawing seed (colours)")
     _add_tag_options(gen)
     gen.set_defaults(func=run_generate, handler=run_generate)
@@ -70,7 +73,21 @@ def _tags_from(args: argparse.Namespace) -> dict[str, str]:
         if value is not None:
             tags[key] = value
     check_vocabulary(tags)
+    from simulator.faces.model import tag_value_problems  # the values the face model reads
+
+    problems = tag_value_problems(tags)
+    if "card" in tags and tags["card"] not in CARD_KINDS:
+        problems.append(f"card={tags['card']}: use one of {', '.join(CARD_KINDS)}")
+    if problems:
+        raise TagError("; ".join(problems))
     return tags
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _, height = text.lower().partition("x")
+    if not (width.isdigit() and height.isdigit() and 16 <= int(width) <= MAX_SIDE and 16 <= int(height) <= MAX_SIDE):
+        raise TagError(f"--size {text}: use WIDTHxHEIGHT in pixels, each 16-{MAX_SIDE}, e.g. 240x180")
+    return int(width), int(height)
 
 
 def _format_for(path: Path) -> str:
@@ -96,7 +113,7 @@ def run_tag(args: argparse.Namespace) -> int:
         args.output.write_bytes(write_tags(data, merged))
     except (OSError, ImageError, TagError) as exc:
         print(f"apisim image tag: {getattr(exc, 'reason', exc)}", file=sys.stderr)
-        return 1
+        return 2
     print(f"{args.output}: apisim: {' '.join(f'{k}={v}' for k, v in merged.items())}")
     return 0
 
@@ -104,13 +121,13 @@ def run_tag(args: argparse.Namespace) -> int:
 def run_generate(args: argparse.Namespace) -> int:
     try:
         tags = _tags_from(args)
-        width, _, height = args.size.lower().partition("x")
-        data = generate(tags or {"faces": 1}, fmt=_format_for(args.output), width=int(width), height=int(height),
+        width, height = _size(args.size)
+        data = generate(tags or {"faces": 1}, fmt=_format_for(args.output), width=width, height=height,
                         seed=args.seed)
         args.output.write_bytes(data)
     except (OSError, ValueError, TagError) as exc:
         print(f"apisim image generate: {exc}", file=sys.stderr)
-        return 1
+        return 2
     print(f"{args.output}: {len(data)} bytes")
     return 0
 
@@ -125,7 +142,7 @@ def run_show(args: argparse.Namespace) -> int:
         seen = describe(inspect_image(data))
     except (OSError, ImageError) as exc:
         print(f"apisim image show: {type(exc).__name__}: {getattr(exc, 'reason', exc)}", file=sys.stderr)
-        return 1
+        return 2
     faces = []
     for face in seen["faces"]:
         item = asdict(face)

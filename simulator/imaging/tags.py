@@ -43,7 +43,7 @@ _VOCABULARY = (
     TagKey("gender", "face", "f or m"),
     TagKey("expression", "face", "none, smile or laugh"),
     TagKey("glasses", "face", "none, common or sun"),
-    TagKey("quality", "face", "image quality 0-100 of the face"),
+    TagKey("quality", "face", "image quality of the face, 0-1"),
     # OCR images.
     TagKey("card", "image", "what card the image holds: none, bank, business or invoice"),
     TagKey("bank_card", "ocr", "bank card number (Luhn-valid; a real BIN gives the bank)"),

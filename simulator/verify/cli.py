@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
             if not credentials:
                 raise ValueError(f"{args.credentials} has no credentials for {args.contract}")
         now = _parse_now(args.now) if args.now else None
+        for url in base_urls.values():
+            _check_listening(url, args.timeout)
     except (KeyError, ValueError, OSError) as exc:
         print(f"apisim verify: {exc.args[0] if isinstance(exc, KeyError) and exc.args else exc}", file=sys.stderr)
         return 2
@@ -112,6 +114,23 @@ def _base_urls(args: argparse.Namespace, contract: Any) -> dict[str, str]:
         raise ValueError(f"{args.urls_json} has no entry for {contract.service}")
     wanted = args.deployments or [n for n in names if n in entry]
     return {name: entry[name]["local"] for name in wanted if name in entry}
+
+
+def _check_listening(url: str, timeout: float) -> None:
+    """One line instead of a failed case per request when the server is not there at all."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url}: not an http(s) URL")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=min(timeout, 5.0)):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ValueError(f"nothing listens at {url} ({reason}); start the server first, or check the URL") from None
 
 
 def _parse_now(text: str) -> datetime:

@@ -38,6 +38,8 @@ def test_serve_prints_the_url_table_writes_the_url_file_and_stops_on_sigterm(tmp
         assert table["huawei-ocr"]["cn-north-4"] == {"original": "https://ocr.cn-north-4.myhuaweicloud.com",
                                                      "local": f"http://127.0.0.1:{base}"}
         assert table["huawei-ocr"]["credentials"][0]["ak"] == "APISIMDEMOAK0000HWOCR"
+        with urllib.request.urlopen(f"http://127.0.0.1:{base}/__apisim/health", timeout=5) as response:
+            assert json.loads(response.read()) == {"status": "ok"}
         with urllib.request.urlopen(f"http://127.0.0.1:{base + 1}/v3/projects", timeout=5) as response:
             raise AssertionError(f"an unauthenticated call succeeded: {response.status}")
     except urllib.error.HTTPError as refused:
@@ -47,4 +49,6 @@ def test_serve_prints_the_url_table_writes_the_url_file_and_stops_on_sigterm(tmp
         out, _ = process.communicate(timeout=20)
     assert process.returncode == 0
     assert f"huawei-ocr  cn-north-4  https://ocr.cn-north-4.myhuaweicloud.com  http://127.0.0.1:{base}" in out
+    assert f"dashboard: http://127.0.0.1:{base}/__apisim/dashboard/" in out
     assert "apisim stopped." in out
+    assert not urls.exists()  # a later readiness loop must not find it

@@ -49,7 +49,7 @@ def test_tag_converts_other_formats_to_the_output_format(tmp_path):
 
 def test_tag_refuses_unknown_keys(tmp_path, capsys):
     src = fixture_images_dir() / "alice_1.jpg"
-    assert run("image", "tag", str(src), "--tag", "smile=1", "-o", str(tmp_path / "x.jpg")) == 1
+    assert run("image", "tag", str(src), "--tag", "smile=1", "-o", str(tmp_path / "x.jpg")) == 2
     assert "unknown tag key" in capsys.readouterr().err
     assert not (tmp_path / "x.jpg").exists()
 
@@ -68,5 +68,5 @@ def test_show_accepts_a_fixture_url(capsys):
 
 @pytest.mark.parametrize("name, error", [("truncated.jpg", "TruncatedImage"), ("not_an_image.txt", "NotAnImage")])
 def test_show_reports_the_typed_error_of_a_bad_image(name, error, capsys):
-    assert run("image", "show", str(fixture_images_dir() / name)) == 1
+    assert run("image", "show", str(fixture_images_dir() / name)) == 2
     assert error in capsys.readouterr().err
