@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 
 from simulator.config import SimulatorConfig
 from simulator.control.admin import admin_blueprint
@@ -25,6 +25,7 @@ def create_app(config: SimulatorConfig | None = None, simulator: Simulator | Non
     app = Flask("apisim")
     app.config["APISIM"] = sim
     app.extensions["apisim"] = sim
+
     @app.get(ADMIN_PREFIX + "/health")
     def health() -> Response:
         """Readiness for scripts and probes: this port answers. Cheap (no store access) and outside
