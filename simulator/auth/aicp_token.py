@@ -27,7 +27,9 @@ import hashlib
 from datetime import datetime
 from typing import Any, Iterable
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv
 from simulator.core import AuthFailure, SimRequest
+from simulator.core.http import Headers
 from simulator.core.clock import BEIJING, DATE_TIME_FORMAT, parse_beijing_time
 
 SCHEME = "aicp-token"
@@ -39,11 +41,6 @@ TOKEN_BYTES = 16
 # The platform runs in China: the document's due times are Beijing time.
 PLATFORM_TZ = BEIJING
 DUE_TIME_FORMAT = DATE_TIME_FORMAT
-
-
-def carried_by(request: SimRequest) -> bool:
-    """The request has a ``token`` header (even an empty one, which :func:`verify` refuses as missing)."""
-    return HEADER in request.headers
 
 
 def token_for(app_id: str) -> str:
@@ -122,7 +119,37 @@ def is_well_formed(token: str) -> bool:
         return False
 
 
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
+class AicpToken(AuthScheme):
+    name = SCHEME
+    credential_fields = ("token",)
+    id_field = "appId"
+    carrier_headers = (HEADER,)
+    openapi_carrier = ("header", HEADER)
+    tamper_kind = "unknown_key"
+
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        """The request has a ``token`` header (even an empty one, which :meth:`verify` refuses as missing)."""
+        return HEADER in request.headers
+
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        return _verify(request, env)
+
+    def fits(self, credential: Credential) -> bool:
+        return credential.get("scheme") in (None, self.name) and is_well_formed(str(credential.get("token", "")))
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        request.headers = Headers(sign(dict(request.headers.items()), credential["token"]))
+        return request
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        unknown = base64.b64encode(bytes(signing.rng.getrandbits(8) for _ in range(TOKEN_BYTES))).decode()
+        request.headers = Headers(sign(dict(request.headers.items()), unknown))
+        return request
+
+
+def _verify(request: SimRequest, env: AuthEnv) -> dict[str, Any]:
     """The caller's authorisation ``{"appId", "dueTime", "capabilities", "token"}``, or :class:`AuthFailure`."""
     token = (request.headers.get(HEADER) or "").strip()
     if not token:
@@ -147,3 +174,6 @@ def verify(request: SimRequest, env: Any) -> dict[str, Any]:
 def sign(headers: dict[str, str], token: str) -> dict[str, str]:
     """``headers`` with the ``token`` header set, as a client of the platform sends it."""
     return {**{k: v for k, v in headers.items() if k.lower() != HEADER}, HEADER: token}
+
+
+AUTH_SCHEME = AicpToken()

@@ -32,6 +32,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv, flip_first
 from simulator.core import AuthFailure, SimRequest
 
 SCHEME = "aliyun-rpc"
@@ -195,18 +196,45 @@ def acs3_sign(method: str, path: str, query: Iterable[tuple[str, str]], headers:
 
 # --- verification ---------------------------------------------------------------------------------
 
-def carried_by(request: SimRequest) -> bool:
-    if _is_acs3(request):
-        return True
-    params = request_params(request)
-    return any(name in params for name in _RPC_MARKERS)
+class AliyunRpc(AuthScheme):
+    name = SCHEME
+    credential_fields = ("AccessKeyId", "AccessKeySecret")
+    id_field = "AccessKeyId"
+    carrier_query = ("AccessKeyId", "Signature", "SignatureMethod", "SignatureVersion", "SignatureNonce",
+                     "SignatureType", "Timestamp")
+    carrier_headers = ("Authorization",)
+    openapi_carrier = ("query", "Signature")
+    # The SDK asks for JSON; without it the gateway answers XML, which no JSON Schema describes.
+    client_params = {"Format": "JSON"}
+
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        if _is_acs3(request):
+            return True
+        params = request_params(request)
+        return any(name in params for name in _RPC_MARKERS)
+
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        """The caller's identity (``AccessKeyId``, ``credential``, ``signature``), or :class:`AuthFailure`."""
+        if _is_acs3(request):
+            return _verify_acs3(request, env)
+        return _verify_v1(request, env)
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        return sign(request, credential, timestamp=signing.clock(), nonce=signing.nonce())
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        self.sign(request, credential, signing)
+        query = [(k, flip_first(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef") if k == "Signature" else v)
+                 for k, v in request.query]
+        request.query = query
+        request.raw_query = encode_params(dict(query))
+        request.__dict__.pop("query_dict", None)
+        return request
 
 
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
-    """The caller's identity (``AccessKeyId``, ``credential``, ``signature``), or :class:`AuthFailure`."""
-    if _is_acs3(request):
-        return _verify_acs3(request, env)
-    return _verify_v1(request, env)
+AUTH_SCHEME = AliyunRpc()
 
 
 def _verify_v1(request: SimRequest, env: Any) -> dict[str, Any]:
@@ -296,7 +324,7 @@ def _is_acs3(request: SimRequest) -> bool:
 
 
 __all__ = [
-    "SCHEME", "carried_by", "verify", "sign", "sign_request", "sign_params", "string_to_sign", "canonicalized_query",
+    "AUTH_SCHEME", "SCHEME", "sign", "sign_request", "sign_params", "string_to_sign", "canonicalized_query",
     "percent_encode", "encode_params", "request_params", "acs3_sign", "acs3_canonical_request", "acs3_string_to_sign",
     "parse_timestamp", "format_timestamp",
 ]

@@ -20,7 +20,9 @@ from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv, set_query
 from simulator.core import AuthFailure, SimRequest
+from simulator.core.http import Headers
 
 SCHEME = "api-key"
 CREDENTIAL_FIELD = "api_key"
@@ -31,19 +33,6 @@ def carriers(options: dict[str, Any] | None) -> list[dict[str, str]]:
     """The places a key may travel, from the binding's options (``X-API-Key`` when none are given)."""
     found = [c for c in (options or {}).get("carriers") or [] if isinstance(c, dict) and c.get("name")]
     return found or [dict(c) for c in DEFAULT_CARRIERS]
-
-
-def carried_by(request: SimRequest, options: dict[str, Any] | None = None) -> bool:
-    """Does the request carry a key in one of the binding's carriers?
-
-    Callers that do not pass the binding's options cannot know where the key
-    travels; then every request counts as carried and :func:`verify` (which
-    reads the options from its environment) answers ``missing`` when there is
-    no key. A binding that lists this scheme therefore lists it alone.
-    """
-    if options is None:
-        return True
-    return any(_raw_value(request, carrier) is not None for carrier in carriers(options))
 
 
 def presented_key(request: SimRequest, options: dict[str, Any] | None) -> str:
@@ -63,15 +52,6 @@ def presented_key(request: SimRequest, options: dict[str, Any] | None) -> str:
     if malformed:
         raise AuthFailure("malformed", malformed)
     raise AuthFailure("missing", "no API key in " + " or ".join(_describe(c) for c in carriers(options)))
-
-
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
-    """The caller's identity ``{"api_key", "credential"}``, or :class:`AuthFailure`."""
-    key = presented_key(request, getattr(env, "options", None))
-    credential = next((c for c in env.credentials if str(c.get(CREDENTIAL_FIELD, "")) == key), None)
-    if credential is None:
-        raise AuthFailure("unknown_key", "no credential has this API key")
-    return {"api_key": key, "credential": credential}
 
 
 def sign(url: str, headers: dict[str, str] | None, key: str,
@@ -114,13 +94,84 @@ def _describe(carrier: dict[str, str]) -> str:
     return f"{carrier.get('in', 'header')} {carrier['name']}"
 
 
-def openapi_security_scheme(options: dict[str, Any] | None) -> dict[str, Any]:
-    """The OpenAPI security scheme of the binding's first carrier (for ``apisim export openapi``)."""
-    carrier = carriers(options)[0]
-    if carrier.get("in", "header") == "header" and carrier["name"].lower() == "authorization" \
-            and str(carrier.get("prefix", "")).lower() == "bearer":
-        return {"type": "http", "scheme": "bearer"}
-    return {"type": "apiKey", "in": carrier.get("in", "header"), "name": carrier["name"]}
+class ApiKey(AuthScheme):
+    name = SCHEME
+    credential_fields = (CREDENTIAL_FIELD,)
+    tamper_kind = "unknown_key"
+
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        """Does the request carry a key in one of the binding's carriers?
+
+        Callers that do not pass the binding's options cannot know where the key
+        travels; then every request counts as carried and :meth:`verify` (which
+        reads the options from its environment) answers ``missing`` when there is
+        no key. A binding that lists this scheme therefore lists it alone.
+        """
+        if options is None:
+            return True
+        return any(_raw_value(request, carrier) is not None for carrier in carriers(options))
+
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        """The caller's identity ``{"api_key", "credential"}``, or :class:`AuthFailure`."""
+        key = presented_key(request, env.options)
+        credential = next((c for c in env.credentials if str(c.get(CREDENTIAL_FIELD, "")) == key), None)
+        if credential is None:
+            raise AuthFailure("unknown_key", "no credential has this API key")
+        return {"api_key": key, "credential": credential}
+
+    def credential_id(self, identity: dict[str, Any]) -> str | None:
+        """The credential's ``name`` when it has one (the key is a secret), else the key."""
+        credential = identity.get("credential") or {}
+        return str(credential.get("name") or identity.get("api_key") or "") or None
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        return _with_key(request, str(credential[CREDENTIAL_FIELD]), options)
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        return _with_key(request, signing.hex(32), options)
+
+    def strip(self, request: SimRequest, options: Options | None = None) -> SimRequest:
+        found = carriers(options)
+        headers = {c["name"].lower() for c in found if c.get("in", "header") == "header"}
+        query = {c["name"] for c in found if c.get("in") == "query"}
+        cookies = {c["name"] for c in found if c.get("in") == "cookie"}
+        kept = []
+        for name, value in request.headers.items():
+            if name.lower() in headers:
+                continue
+            if name.lower() == "cookie" and cookies:
+                value = "; ".join(f"{k}={v}" for k, v in _cookies(value).items() if k not in cookies)
+                if not value:
+                    continue
+            kept.append((name, value))
+        request.headers = Headers(kept)
+        if query:
+            set_query(request, [(k, v) for k, v in request.query if k not in query])
+        return request
+
+    def openapi_security(self, options: Options | None = None) -> dict[str, Any]:
+        """The OpenAPI security scheme of the binding's first carrier."""
+        carrier = carriers(options)[0]
+        if carrier.get("in", "header") == "header" and carrier["name"].lower() == "authorization" \
+                and str(carrier.get("prefix", "")).lower() == "bearer":
+            described = {"type": "http", "scheme": "bearer"}
+        else:
+            described = {"type": "apiKey", "in": carrier.get("in", "header"), "name": carrier["name"]}
+        return {**described, "description": self.description}
 
 
-__all__ = ["SCHEME", "carried_by", "carriers", "openapi_security_scheme", "presented_key", "sign", "verify"]
+def _with_key(request: SimRequest, key: str, options: Options | None) -> SimRequest:
+    """``request`` carrying ``key`` in the binding's first carrier (as :func:`sign` writes it)."""
+    before = f"{request.path}?{request.raw_query}"
+    url, headers = sign(before, dict(request.headers.items()), key, options)
+    request.headers = Headers(headers)
+    if url != before:  # a query carrier
+        set_query(request, parse_qsl(urlsplit(url).query, keep_blank_values=True))
+    return request
+
+
+AUTH_SCHEME = ApiKey()
+
+__all__ = ["AUTH_SCHEME", "SCHEME", "carriers", "presented_key", "sign"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv
 from simulator.core import AuthFailure, SimRequest
+from simulator.core.http import Headers
 
 SCHEME = "appcode"
 PREFIX = "APPCODE"
@@ -21,26 +23,42 @@ def _split(header: str) -> tuple[str, str]:
     return word, rest.strip()
 
 
-def carried_by(request: SimRequest) -> bool:
-    """An ``Authorization`` header whose scheme word is APPCODE (any case, as the gateway accepts)."""
-    word, _ = _split(request.headers.get("Authorization") or "")
-    return word.upper() == PREFIX
+class AppCode(AuthScheme):
+    name = SCHEME
+    credential_fields = ("AppCode",)
+    id_field = "AppCode"
+    carrier_headers = ("Authorization",)
+    tamper_kind = "unknown_key"
 
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        """An ``Authorization`` header whose scheme word is APPCODE (any case, as the gateway accepts)."""
+        word, _ = _split(request.headers.get("Authorization") or "")
+        return word.upper() == PREFIX
 
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
-    """The caller's identity ``{"AppCode", "credential"}``, or :class:`AuthFailure`."""
-    header = request.headers.get("Authorization")
-    if header is None or not header.strip():
-        raise AuthFailure("missing", "no Authorization header")
-    word, code = _split(header)
-    if word.upper() != PREFIX:
-        raise AuthFailure("missing", f"Authorization scheme {word!r} is not APPCODE")
-    if not code or " " in code:
-        raise AuthFailure("malformed", "Authorization must be 'APPCODE <code>' with one non-empty code")
-    credential = next((c for c in env.credentials if c.get("AppCode") == code), None)
-    if credential is None:
-        raise AuthFailure("unknown_key", f"AppCode {code!r} does not exist")
-    return {"AppCode": code, "credential": credential}
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        """The caller's identity ``{"AppCode", "credential"}``, or :class:`AuthFailure`."""
+        header = request.headers.get("Authorization")
+        if header is None or not header.strip():
+            raise AuthFailure("missing", "no Authorization header")
+        word, code = _split(header)
+        if word.upper() != PREFIX:
+            raise AuthFailure("missing", f"Authorization scheme {word!r} is not APPCODE")
+        if not code or " " in code:
+            raise AuthFailure("malformed", "Authorization must be 'APPCODE <code>' with one non-empty code")
+        credential = next((c for c in env.credentials if c.get("AppCode") == code), None)
+        if credential is None:
+            raise AuthFailure("unknown_key", f"AppCode {code!r} does not exist")
+        return {"AppCode": code, "credential": credential}
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        request.headers = Headers(sign(dict(request.headers.items()), credential["AppCode"]))
+        return request
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        request.headers = Headers(sign(dict(request.headers.items()), signing.hex(32)))
+        return request
 
 
 def sign(headers: dict[str, str] | None, appcode: str) -> dict[str, str]:
@@ -48,3 +66,6 @@ def sign(headers: dict[str, str] | None, appcode: str) -> dict[str, str]:
     out = dict(headers or {})
     out["Authorization"] = f"{PREFIX} {appcode}"
     return out
+
+
+AUTH_SCHEME = AppCode()

@@ -19,17 +19,13 @@ from __future__ import annotations
 from typing import Any, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv, set_query
 from simulator.core import AuthFailure, SimRequest
 
 SCHEME = "cdc-token"
 PARAM = "token"
 TOKEN_LENGTH = 32
 USERS_NS = "users"  # runtime-registered users, in the service's store: username -> user record
-
-
-def carried_by(request: SimRequest) -> bool:
-    """The URL has a ``token`` parameter (even an empty one, which :func:`verify` refuses as missing)."""
-    return any(name == PARAM for name, _ in request.query)
 
 
 def username_of(user: dict[str, Any]) -> str:
@@ -53,20 +49,49 @@ def find_by_token(token: str, credentials: Iterable[dict[str, Any]], store: Any 
     return next((u for u in all_users(credentials, store) if u.get("token") == token), None)
 
 
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
-    """The caller's identity ``{"username", "admin", "user"}``, or :class:`AuthFailure`."""
-    token = request.query_dict.get(PARAM, "")
-    if not token:
-        raise AuthFailure("missing", "the URL has no token parameter")
-    if len(token) != TOKEN_LENGTH:
-        raise AuthFailure("malformed", f"a token is {TOKEN_LENGTH} characters; this one has {len(token)}")
-    user = find_by_token(token, env.credentials, getattr(env, "store", None))
-    if user is None:
-        raise AuthFailure("unknown_key", "no user has this token")
-    admin = bool(user.get("admin"))
-    if (env.options or {}).get("admin_only") and not admin:
-        raise AuthFailure("forbidden", f"{user['username']} is not an administrator")
-    return {"username": user["username"], "admin": admin, "user": user}
+class CdcToken(AuthScheme):
+    name = SCHEME
+    credential_fields = ("token",)
+    id_field = "username"
+    carrier_query = (PARAM,)
+    openapi_carrier = ("query", PARAM)
+    tamper_kind = "unknown_key"
+
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        """The URL has a ``token`` parameter (even an empty one, which :meth:`verify` refuses as missing)."""
+        return any(name == PARAM for name, _ in request.query)
+
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        """The caller's identity ``{"username", "admin", "user"}``, or :class:`AuthFailure`."""
+        token = request.query_dict.get(PARAM, "")
+        if not token:
+            raise AuthFailure("missing", "the URL has no token parameter")
+        if len(token) != TOKEN_LENGTH:
+            raise AuthFailure("malformed", f"a token is {TOKEN_LENGTH} characters; this one has {len(token)}")
+        user = find_by_token(token, env.credentials, env.store)
+        if user is None:
+            raise AuthFailure("unknown_key", "no user has this token")
+        admin = bool(user.get("admin"))
+        if (env.options or {}).get("admin_only") and not admin:
+            raise AuthFailure("forbidden", f"{user['username']} is not an administrator")
+        return {"username": user["username"], "admin": admin, "user": user}
+
+    def fits(self, credential: Credential) -> bool:
+        return len(str(credential.get("token", ""))) == TOKEN_LENGTH
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        return _with_token(request, credential["token"])
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        return _with_token(request, signing.hex(TOKEN_LENGTH))
+
+
+def _with_token(request: SimRequest, token: str) -> SimRequest:
+    set_query(request, parse_qsl(urlsplit(sign(f"{request.path}?{request.raw_query}", token)).query,
+                                 keep_blank_values=True))
+    return request
 
 
 def sign(url: str, token: str) -> str:
@@ -75,3 +100,6 @@ def sign(url: str, token: str) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != PARAM]
     query.append((PARAM, token))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+AUTH_SCHEME = CdcToken()

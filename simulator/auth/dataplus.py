@@ -20,6 +20,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv, flip_first
 from simulator.core import AuthFailure, SimRequest
 
 SCHEME = "dataplus"
@@ -62,11 +63,6 @@ def sign(method: str, path: str, body: bytes | str, ak_id: str, ak_secret: str, 
     }
 
 
-def carried_by(request: SimRequest) -> bool:
-    header = (request.headers.get("Authorization") or "").strip()
-    return header.split(" ", 1)[0].lower() == PREFIX.lower()
-
-
 def _parse_date(value: str | None) -> datetime:
     if not value or not value.strip():
         raise AuthFailure("malformed", "the Date header is missing")
@@ -91,7 +87,38 @@ def server_string_to_sign(request: SimRequest) -> str:
     )
 
 
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
+class Dataplus(AuthScheme):
+    name = SCHEME
+    credential_fields = ("ak_id", "ak_secret")
+    id_field = "ak_id"
+    carrier_headers = ("Authorization", "Date")
+
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        header = (request.headers.get("Authorization") or "").strip()
+        return header.split(" ", 1)[0].lower() == PREFIX.lower()
+
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        return _verify(request, env)
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        accept = request.headers.get("Accept") or "application/json"
+        content_type = request.headers.get("Content-Type") or "application/json"
+        signed = sign(request.method, request.path, request.body, credential["ak_id"], credential["ak_secret"],
+                      http_date(signing.clock()), accept=accept, content_type=content_type)
+        for name, value in signed.items():
+            request.headers[name] = value
+        return request
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        self.sign(request, credential, signing)
+        ak, _, sig = request.headers["Authorization"].rpartition(":")
+        request.headers["Authorization"] = f"{ak}:{flip_first(sig, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+        return request
+
+
+def _verify(request: SimRequest, env: AuthEnv) -> dict[str, Any]:
     """The caller's identity ``{"ak_id", "credential"}``, or :class:`AuthFailure`."""
     header = (request.headers.get("Authorization") or "").strip()
     word, _, rest = header.partition(" ")
@@ -115,3 +142,6 @@ def verify(request: SimRequest, env: Any) -> dict[str, Any]:
         raise AuthFailure("bad_signature", f"signature mismatch; server StringToSign {shown!r}",
                           message=f"Invalid Signature, Server StringToSign:`{shown}`")
     return {"ak_id": ak_id, "credential": credential}
+
+
+AUTH_SCHEME = Dataplus()

@@ -15,7 +15,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 from urllib.parse import quote, unquote
 
+from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv, flip_last
 from simulator.core import AuthFailure, SimRequest
+from simulator.core.http import Headers
 
 SCHEME = "huawei-aksk"
 ALGORITHM = "SDK-HMAC-SHA256"
@@ -69,11 +71,35 @@ def sign(method: str, url_path: str, query: Iterable[tuple[str, str]], headers: 
     return out
 
 
-def carried_by(request: SimRequest) -> bool:
-    return (request.headers.get("Authorization") or "").startswith(ALGORITHM)
+class HuaweiAksk(AuthScheme):
+    name = SCHEME
+    credential_fields = ("ak", "sk")
+    id_field = "ak"
+    carrier_headers = ("Authorization", "X-Sdk-Date", "X-Auth-Token")
+
+    def carried_by(self, request: SimRequest, options: Options | None = None) -> bool:
+        return (request.headers.get("Authorization") or "").startswith(ALGORITHM)
+
+    def verify(self, request: SimRequest, env: AuthEnv) -> dict[str, Any]:
+        return _verify(request, env)
+
+    def sign(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+             options: Options | None = None) -> SimRequest:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("authorization", "x-sdk-date")}
+        headers.setdefault("Host", request.host)
+        sdk_date = signing.clock().strftime(DATE_FORMAT)
+        request.headers = Headers(sign(request.method, request.path, request.query, headers, request.body,
+                                       credential["ak"], credential["sk"], sdk_date))
+        return request
+
+    def tamper(self, request: SimRequest, credential: Credential, signing: SigningEnv,
+               options: Options | None = None) -> SimRequest:
+        self.sign(request, credential, signing)
+        request.headers["Authorization"] = flip_last(request.headers["Authorization"], "0123456789abcdef")
+        return request
 
 
-def verify(request: SimRequest, env: Any) -> dict[str, Any]:
+def _verify(request: SimRequest, env: AuthEnv) -> dict[str, Any]:
     header = request.headers.get("Authorization") or ""
     m = _AUTH_RE.match(header)
     if not m:
@@ -99,3 +125,6 @@ def verify(request: SimRequest, env: Any) -> dict[str, Any]:
     if not hmac.compare_digest(expected, m.group("sig").lower()):
         raise AuthFailure("bad_signature", "verify aksk signature fail")
     return {"ak": credential["ak"], "project_id": credential.get("project_id"), "credential": credential}
+
+
+AUTH_SCHEME = HuaweiAksk()

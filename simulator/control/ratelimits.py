@@ -5,8 +5,9 @@ A limit is JSON in the store::
     {"id": "r1", "service": "huawei-ocr", "credential": "*", "operation": "*",
      "limit": 5, "per_seconds": 1}
 
-``credential`` is a key id as the request carries it (AccessKeyId, AppCode, AK, Dataplus ak id,
-IAM user, AICP appId, CDC username) or ``*`` for every credential, each counted on its own.
+``credential`` is a key id as the request carries it (each auth scheme names it: AccessKeyId,
+AppCode, AK, Dataplus ak id, IAM user, AICP appId, CDC username) or ``*`` for every credential,
+each counted on its own.
 Windows are fixed slices of the simulator clock (``per_seconds`` long), so a test with a fixed
 clock sees every call in one window. The answer is the contract's ``throttling_error`` (on the
 deployment, else the contract): Huawei APIG's APIGW.0308, SAF's 402, the Aliyun gateway's
@@ -27,17 +28,7 @@ if TYPE_CHECKING:
 LIMITS_NS = "apisim:control:rate-limits"
 WINDOWS_NS = "apisim:control:rate-windows"
 SEQ_NS = "apisim:control:seq"
-# Where each auth scheme's identity names the credential, in the order they are tried.
-CREDENTIAL_KEYS = ("AccessKeyId", "AppCode", "ak_id", "ak", "appId", "username", "user")
-ANONYMOUS = "-"
-
-
-def credential_of(identity: dict[str, Any]) -> str:
-    for key in CREDENTIAL_KEYS:
-        value = identity.get(key)
-        if value:
-            return str(value)
-    return ANONYMOUS
+ANONYMOUS = "-"  # the credential of a request without one (an operation without auth)
 
 
 class RateLimits:
@@ -99,7 +90,7 @@ class RateLimits:
 
     def check(self, ctx: "Context") -> tuple[str, str] | None:
         """Count this call against each limit that covers it: (code, why) when one is exceeded."""
-        credential = credential_of(ctx.identity)
+        credential = ctx.exchange.credential_id or ANONYMOUS  # named by the auth scheme that verified it
         now = ctx.clock().timestamp()
         for limit in self.list(ctx.service):
             if limit["operation"] not in ("*", ctx.operation.id) or limit["credential"] not in ("*", credential):

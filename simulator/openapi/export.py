@@ -228,16 +228,16 @@ class _Exporter:
     def _prepare_shapes(self, op: Operation) -> None:
         binding = op.binding(self.dep, "auth") or None
         schemes = list(binding["schemes"]) if binding else []
-        signing = choose(schemes, self.contract.credentials, self.env) if schemes else None
-        maker = RequestMaker(self.contract, op, signing[1] if signing else None)
+        signing = choose(schemes, self.contract.credentials, self.env, binding.get("options")) if binding else None
+        maker = RequestMaker(self.contract, op, signing.credential if signing else None)
         draft = maker.baseline() or maker.fake(11)
 
         def prepared(d: Any) -> Any:
             d = d.copy()
             for name, value in client_params(schemes).items():
                 (d.params if d.params is not None else d.query)[name] = value
-            request = strip_all(encode(d, op, self.dep.original_host), schemes, self.env)
-            return signing[0].sign(request, signing[1]) if signing else request
+            request = strip_all(encode(d, op, self.dep.original_host), schemes, (binding or {}).get("options"))
+            return signing.sign(request) if signing else request
 
         self.shapes.prepare(op, self.dep, prepared(draft), prepared(maker.variant(draft)))
 

@@ -1,31 +1,33 @@
-"""Stage 2, authenticate: the contract's auth binding, verified by the scheme modules."""
+"""Stage 2, authenticate: the contract's auth binding, verified by the bound schemes (``simulator/auth``)."""
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
-from simulator.auth import AuthEnv
+from simulator.auth import AuthEnv, AuthScheme
 from simulator.core import AuthFailure, ServiceError
 from simulator.pipeline.context import Context
 from simulator.pipeline.exchange import AUTH
 
 
-def authenticate(ctx: Context, schemes: dict[str, ModuleType], credentials: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return the caller's identity, or raise the service's own error for the failure."""
+def authenticate(ctx: Context, schemes: dict[str, AuthScheme], credentials: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the caller's identity (and note the credential it used on the exchange), or raise the
+    service's own error for the failure."""
     binding = ctx.operation.binding(ctx.deployment, "auth") if ctx.operation else None
     if not binding:
         return {}
     names = binding["schemes"]
-    env = AuthEnv(credentials=credentials, clock=ctx.clock, store=ctx.store,
-                  options=binding.get("options", {}), service=ctx.service, params=ctx.params)
+    options = binding.get("options", {})
+    env = AuthEnv(credentials=credentials, clock=ctx.clock, store=ctx.store, options=options,
+                  service=ctx.service, params=ctx.params)
     used: str | None = None
     try:
         for name in names:
             scheme = schemes[name]
-            if scheme.carried_by(ctx.request):
+            if scheme.carried_by(ctx.request):  # api-key, told no carriers, counts every request as carried
                 used = name
                 identity = scheme.verify(ctx.request, env)
+                ctx.exchange.credential_id = scheme.credential_id(identity)
                 return {"scheme": name, **identity}
         raise AuthFailure("missing", f"no credentials for {' or '.join(names)}")
     except AuthFailure as failure:

@@ -34,7 +34,7 @@ from simulator.verify.checks import Problem, Verdict, judge_outcome, judge_provo
 from simulator.verify.generate import GenerationUnsupported, Provocation, RequestMaker
 from simulator.verify.outgoing import Draft, Exchange, Target, encode
 from simulator.verify.shapes import ErrorShapes
-from simulator.verify.signers import Signer, SigningEnv, choose, client_params, strip_all
+from simulator.verify.signers import Signing, SigningEnv, choose, client_params, strip_all
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
@@ -175,11 +175,11 @@ class Verifier:
                                                   "(--allow-writes sends it)")]
         binding = op.binding(dep, "auth") or None
         schemes = list(binding["schemes"]) if binding else []
-        signing = choose(schemes, self.credentials, self.env) if schemes else None
+        signing = choose(schemes, self.credentials, self.env, binding.get("options")) if binding else None
         if schemes and signing is None:
             return [result("all", SKIPPED, reason=f"no credential fits {' or '.join(schemes)} "
                                                   "(pass one with --credentials)")]
-        credential = signing[1] if signing else None
+        credential = signing.credential if signing else None
         maker = RequestMaker(self.contract, op, credential, seed=self.options.seed)
         baseline = maker.baseline()
         reference = baseline or maker.fake(11)
@@ -203,7 +203,7 @@ class Verifier:
         return out
 
     def _judged(self, result: CaseResult, draft: Draft, op: Operation, target: Target, schemes: list[str],
-                signing: tuple[Signer, dict] | None) -> CaseResult:
+                signing: Signing | None) -> CaseResult:
         try:
             exchange = self._send(target, self._prepare(draft, op, target, schemes, signing))
         except BudgetExhausted:
@@ -212,7 +212,7 @@ class Verifier:
         return _fill(result, verdict, exchange, draft, 1)
 
     def _provoked(self, result: CaseResult, provocation: Provocation, op: Operation, target: Target,
-                  schemes: list[str], signing: tuple[Signer, dict] | None) -> CaseResult:
+                  schemes: list[str], signing: Signing | None) -> CaseResult:
         request = self._prepare(provocation.draft, op, target, schemes, signing, provocation.auth)
         try:
             exchange = self._send(target, request)
@@ -222,7 +222,7 @@ class Verifier:
         return _fill(result, verdict, exchange, provocation.draft, 1)
 
     def _auth_provocations(self, binding: dict | None, draft: Draft, op: Operation, target: Target,
-                           signing: tuple[Signer, dict] | None) -> list[Provocation]:
+                           signing: Signing | None) -> list[Provocation]:
         if not binding:
             return []
         schemes = list(binding["schemes"])
@@ -230,14 +230,14 @@ class Verifier:
         carrying = next((s for s in schemes if s in self.schemes and self.schemes[s].carried_by(unsigned)), None)
         out = [Provocation("no credentials", "missing", auth_error_code(binding, "missing", carrying), draft, "none")]
         if signing:
-            signer = signing[0]
-            label = "a wrong signature" if signer.tamper_kind == "bad_signature" else "an unknown key"
-            out.append(Provocation(f"{label} ({signer.scheme})", signer.tamper_kind,
-                                   auth_error_code(binding, signer.tamper_kind, signer.scheme), draft, "tamper"))
+            scheme = signing.scheme
+            label = "a wrong signature" if scheme.tamper_kind == "bad_signature" else "an unknown key"
+            out.append(Provocation(f"{label} ({scheme.name})", scheme.tamper_kind,
+                                   auth_error_code(binding, scheme.tamper_kind, scheme.name), draft, "tamper"))
         return out
 
     def _generated(self, result: CaseResult, maker: RequestMaker, op: Operation, target: Target,
-                   schemes: list[str], signing: tuple[Signer, dict] | None) -> CaseResult:
+                   schemes: list[str], signing: Signing | None) -> CaseResult:
         from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
         from hypothesis.errors import HypothesisException
 
@@ -290,16 +290,17 @@ class Verifier:
     # -- sending ------------------------------------------------------------------------------
 
     def _prepare(self, draft: Draft, op: Operation, target: Target, schemes: list[str],
-                 signing: tuple[Signer, dict] | None, auth: str = "sign") -> SimRequest:
+                 signing: Signing | None, auth: str = "sign") -> SimRequest:
         """Encode ``draft`` as the schemes' clients would, then sign it ("sign"), break it ("tamper") or not ("none")."""
         draft = draft.copy()
         for name, value in client_params(schemes).items():
             (draft.params if draft.params is not None else draft.query)[name] = value
-        request = strip_all(encode(draft, op, target.host), schemes, self.env)
+        binding = op.binding(target.deployment, "auth") or {}
+        request = strip_all(encode(draft, op, target.host), schemes, binding.get("options"))
         if signing and auth == "sign":
-            return signing[0].sign(request, signing[1])
+            return signing.sign(request)
         if signing and auth == "tamper":
-            return signing[0].tamper(request, signing[1])
+            return signing.tamper(request)
         return request
 
     def _send(self, target: Target, request: SimRequest) -> Exchange:

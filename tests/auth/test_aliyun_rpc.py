@@ -69,7 +69,7 @@ def signed_request(params: dict[str, str], *, method: str = "POST", secret: str 
 
 def failure_kind(request: SimRequest, env: Env | None = None) -> str:
     with pytest.raises(AuthFailure) as caught:
-        aliyun_rpc.verify(request, env or Env())
+        aliyun_rpc.AUTH_SCHEME.verify(request, env or Env())
     return caught.value.kind
 
 
@@ -78,7 +78,7 @@ def failure_kind(request: SimRequest, env: Env | None = None) -> str:
 @settings(max_examples=150, deadline=None)
 @given(params=param_sets, method=methods, in_body=st.booleans())
 def test_sign_then_verify_holds_for_arbitrary_parameters(params, method, in_body):
-    identity = aliyun_rpc.verify(signed_request(params, method=method, in_body=in_body), Env())
+    identity = aliyun_rpc.AUTH_SCHEME.verify(signed_request(params, method=method, in_body=in_body), Env())
     assert identity["AccessKeyId"] == CREDENTIAL["AccessKeyId"]
 
 
@@ -142,7 +142,7 @@ def test_an_sdk_signed_url_verifies(params, body, method):
                                   headers={"Content-Type": "application/x-www-form-urlencoded"},
                                   body=aliyun_rpc.encode_params(body).encode("utf-8"))
     signed_at = aliyun_rpc.parse_timestamp(request.query_dict["Timestamp"])
-    assert aliyun_rpc.verify(request, Env(now=signed_at))["AccessKeyId"] == CREDENTIAL["AccessKeyId"]
+    assert aliyun_rpc.AUTH_SCHEME.verify(request, Env(now=signed_at))["AccessKeyId"] == CREDENTIAL["AccessKeyId"]
     assert aliyun_rpc.string_to_sign(method, aliyun_rpc.request_params(request)) == sdk_sts
 
 
@@ -165,7 +165,7 @@ def test_a_missing_common_parameter_is_named_in_aliyuns_words(name):
     del signed[name]
     request = SimRequest.from_url("POST", "https://h/?" + aliyun_rpc.encode_params(signed))
     with pytest.raises(AuthFailure) as caught:
-        aliyun_rpc.verify(request, Env(required=["Version", "Action"]))
+        aliyun_rpc.AUTH_SCHEME.verify(request, Env(required=["Version", "Action"]))
     assert caught.value.kind == "missing"
     assert caught.value.message == f'The input parameter "{name}" that is mandatory for processing this request is not supplied.'
 
@@ -173,7 +173,7 @@ def test_a_missing_common_parameter_is_named_in_aliyuns_words(name):
 def test_a_wrong_secret_answers_with_the_servers_string_to_sign_after_the_sdk_marker():
     request = signed_request({"Action": "ExecuteRequest"}, secret="not-the-secret")
     with pytest.raises(AuthFailure) as caught:
-        aliyun_rpc.verify(request, Env())
+        aliyun_rpc.AUTH_SCHEME.verify(request, Env())
     assert caught.value.kind == "bad_signature"
     prefix, _, server_sts = caught.value.message.partition("server string to sign is:")
     assert prefix == "Specified signature is not matched with our calculation. "
@@ -184,14 +184,14 @@ def test_a_wrong_secret_answers_with_the_servers_string_to_sign_after_the_sdk_ma
 
 def test_a_reused_nonce_is_refused_after_the_signature_holds():
     env = Env()
-    aliyun_rpc.verify(signed_request({"A": "1"}, nonce="once"), env)
+    aliyun_rpc.AUTH_SCHEME.verify(signed_request({"A": "1"}, nonce="once"), env)
     assert failure_kind(signed_request({"A": "2"}, nonce="once"), env) == "replayed"
 
 
 def test_a_badly_signed_request_does_not_burn_the_nonce():
     env = Env()
     assert failure_kind(signed_request({"A": "1"}, nonce="mine", secret="wrong"), env) == "bad_signature"
-    aliyun_rpc.verify(signed_request({"A": "1"}, nonce="mine"), env)
+    aliyun_rpc.AUTH_SCHEME.verify(signed_request({"A": "1"}, nonce="mine"), env)
 
 
 @pytest.mark.parametrize("offset,kind", [(timedelta(minutes=-16), "expired"), (timedelta(minutes=16), "clock_skew")])
@@ -201,7 +201,7 @@ def test_a_timestamp_more_than_15_minutes_away_is_refused(offset, kind):
 
 @pytest.mark.parametrize("offset", [timedelta(minutes=-15), timedelta(minutes=14, seconds=59)])
 def test_a_timestamp_within_15_minutes_is_accepted(offset):
-    aliyun_rpc.verify(signed_request({"A": "1"}, timestamp=NOW + offset), Env())
+    aliyun_rpc.AUTH_SCHEME.verify(signed_request({"A": "1"}, timestamp=NOW + offset), Env())
 
 
 @pytest.mark.parametrize("timestamp", ["2026-03-01 08:00:00", "yesterday", "2026-02-30T08:00:00Z", "1772352000"])
@@ -229,8 +229,8 @@ def test_another_signature_method_is_unsupported():
 
 
 def test_a_request_without_rpc_parameters_is_not_carried():
-    assert not aliyun_rpc.carried_by(SimRequest.from_url("POST", "https://h/?foo=1"))
-    assert aliyun_rpc.carried_by(SimRequest.from_url("POST", "https://h/?AccessKeyId=x"))
+    assert not aliyun_rpc.AUTH_SCHEME.carried_by(SimRequest.from_url("POST", "https://h/?foo=1"))
+    assert aliyun_rpc.AUTH_SCHEME.carried_by(SimRequest.from_url("POST", "https://h/?AccessKeyId=x"))
 
 
 def test_sign_adds_the_signature_to_a_request_and_keeps_its_form_body():
@@ -239,7 +239,7 @@ def test_sign_adds_the_signature_to_a_request_and_keeps_its_form_body():
                                   body="ServiceParameters=%7B%22method%22%3A%22init%22%7D".encode())
     aliyun_rpc.sign(request, CREDENTIAL, timestamp=NOW, nonce="n1")
     assert "Signature" in request.query_dict and "ServiceParameters" not in request.query_dict
-    assert aliyun_rpc.verify(request, Env())["signature"] == "v1"
+    assert aliyun_rpc.AUTH_SCHEME.verify(request, Env())["signature"] == "v1"
 
 
 # --- ACS3-HMAC-SHA256 -----------------------------------------------------------------------------
@@ -258,7 +258,7 @@ def acs3_request(query: dict[str, str], body: bytes = b"", *, secret: str = CRED
 @settings(max_examples=100, deadline=None)
 @given(query=param_sets, body=st.binary(max_size=64))
 def test_acs3_sign_then_verify_holds(query, body):
-    identity = aliyun_rpc.verify(acs3_request(query, body), Env())
+    identity = aliyun_rpc.AUTH_SCHEME.verify(acs3_request(query, body), Env())
     assert identity == {"AccessKeyId": "YourAccessKeyID", "credential": CREDENTIAL, "signature": "acs3"}
 
 
@@ -291,7 +291,7 @@ def test_acs3_string_to_sign_is_the_algorithm_and_the_hashed_canonical_request()
 
 def test_acs3_replay_expiry_and_malformed_header_are_refused():
     env = Env()
-    aliyun_rpc.verify(acs3_request({"A": "1"}), env)
+    aliyun_rpc.AUTH_SCHEME.verify(acs3_request({"A": "1"}), env)
     assert failure_kind(acs3_request({"A": "1"}), env) == "replayed"
     assert failure_kind(acs3_request({"A": "1"}, nonce="n2", timestamp=NOW - timedelta(hours=1))) == "expired"
     broken = SimRequest.from_url("POST", "https://h/", headers={"Authorization": "ACS3-HMAC-SHA256 nonsense"})
@@ -301,7 +301,7 @@ def test_acs3_replay_expiry_and_malformed_header_are_refused():
 def test_acs3_requires_the_action_and_version_headers_when_the_contract_does():
     request = acs3_request({"A": "1"})
     with pytest.raises(AuthFailure) as caught:
-        aliyun_rpc.verify(request, Env(required=["Version", "Action", "Missing"]))
+        aliyun_rpc.AUTH_SCHEME.verify(request, Env(required=["Version", "Action", "Missing"]))
     assert caught.value.kind == "missing" and '"x-acs-missing"' in caught.value.message
 
 

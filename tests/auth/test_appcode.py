@@ -30,39 +30,39 @@ def test_sign_writes_the_header_the_documents_predict_sends():
 
 
 def test_a_known_appcode_is_the_callers_identity():
-    identity = appcode.verify(request(appcode.sign({"Content-Type": "application/json"}, CODE)), env())
+    identity = appcode.AUTH_SCHEME.verify(request(appcode.sign({"Content-Type": "application/json"}, CODE)), env())
     assert identity["AppCode"] == CODE
     assert identity["credential"] == {"AppCode": CODE}
 
 
 @pytest.mark.parametrize("header", ["APPCODE " + CODE, "appcode " + CODE, "  APPCODE   " + CODE + " "])
 def test_the_scheme_word_is_case_insensitive_and_spacing_is_forgiven(header):
-    assert appcode.carried_by(request({"Authorization": header}))
-    assert appcode.verify(request({"Authorization": header}), env())["AppCode"] == CODE
+    assert appcode.AUTH_SCHEME.carried_by(request({"Authorization": header}))
+    assert appcode.AUTH_SCHEME.verify(request({"Authorization": header}), env())["AppCode"] == CODE
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer abc"}, {"Authorization": "Dataplus a:b"}])
 def test_a_request_without_an_appcode_is_not_carried_and_verifies_as_missing(headers):
-    assert not appcode.carried_by(request(headers))
+    assert not appcode.AUTH_SCHEME.carried_by(request(headers))
     with pytest.raises(AuthFailure) as failure:
-        appcode.verify(request(headers), env())
+        appcode.AUTH_SCHEME.verify(request(headers), env())
     assert failure.value.kind == "missing"
 
 
 @pytest.mark.parametrize("header", ["APPCODE", "APPCODE ", "APPCODE two codes"])
 def test_an_empty_or_split_code_is_malformed(header):
     with pytest.raises(AuthFailure) as failure:
-        appcode.verify(request({"Authorization": header}), env())
+        appcode.AUTH_SCHEME.verify(request({"Authorization": header}), env())
     assert failure.value.kind == "malformed"
 
 
 def test_an_unknown_appcode_is_an_unknown_key():
     with pytest.raises(AuthFailure) as failure:
-        appcode.verify(request(appcode.sign({}, "0" * 32)), env())
+        appcode.AUTH_SCHEME.verify(request(appcode.sign({}, "0" * 32)), env())
     assert failure.value.kind == "unknown_key"
 
 
 def test_a_dataplus_secret_is_not_an_appcode():
     with pytest.raises(AuthFailure) as failure:
-        appcode.verify(request(appcode.sign({}, "LTAI-other")), env())
+        appcode.AUTH_SCHEME.verify(request(appcode.sign({}, "LTAI-other")), env())
     assert failure.value.kind == "unknown_key"

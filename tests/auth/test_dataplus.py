@@ -43,7 +43,7 @@ def signed(method="POST", path="/face/detect", body=BODY, date=DATE,
 
 def failure_kind(req: SimRequest, auth_env: AuthEnv | None = None) -> str:
     with pytest.raises(AuthFailure) as failure:
-        dataplus.verify(req, auth_env or env())
+        dataplus.AUTH_SCHEME.verify(req, auth_env or env())
     return failure.value.kind
 
 
@@ -89,7 +89,7 @@ def test_http_date_has_the_demos_format():
 
 
 def test_a_signed_request_verifies_to_its_access_key():
-    identity = dataplus.verify(request("POST", "/face/detect", signed(), BODY), env())
+    identity = dataplus.AUTH_SCHEME.verify(request("POST", "/face/detect", signed(), BODY), env())
     assert identity["ak_id"] == AK_ID
 
 
@@ -98,7 +98,7 @@ def test_a_signed_request_verifies_to_its_access_key():
 
 def test_no_dataplus_header_is_missing():
     req = request("POST", "/face/detect", {"Date": DATE}, b"{}")
-    assert not dataplus.carried_by(req)
+    assert not dataplus.AUTH_SCHEME.carried_by(req)
     assert failure_kind(req) == "missing"
 
 
@@ -135,14 +135,14 @@ def test_a_date_more_than_15_minutes_from_the_clock_is_expired(offset):
 @pytest.mark.parametrize("offset", [timedelta(minutes=15), -timedelta(minutes=14, seconds=59)])
 def test_a_date_within_15_minutes_is_fresh(offset):
     body = b'{"type":"0"}'
-    assert dataplus.verify(request("POST", "/face/detect", signed(body=body), body), env(NOW + offset))
+    assert dataplus.AUTH_SCHEME.verify(request("POST", "/face/detect", signed(body=body), body), env(NOW + offset))
 
 
 def test_a_bad_signature_names_the_servers_string_to_sign_as_the_gateway_does():
     headers = signed(body=b"{}")
     headers["Authorization"] = headers["Authorization"][:-4] + "AAA="
     with pytest.raises(AuthFailure) as failure:
-        dataplus.verify(request("POST", "/face/detect", headers, b"{}"), env())
+        dataplus.AUTH_SCHEME.verify(request("POST", "/face/detect", headers, b"{}"), env())
     assert failure.value.kind == "bad_signature"
     md5 = dataplus.body_md5(b"{}")
     assert failure.value.message == f"Invalid Signature, Server StringToSign:`POST#application/json#{md5}#application/json#{DATE}#/face/detect`"
@@ -160,7 +160,7 @@ HEADER_VALUES = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint
 @given(body=BODIES, path=PATHS, accept=HEADER_VALUES, content_type=HEADER_VALUES)
 def test_property_sign_then_verify_holds_for_any_body_and_path(body, path, accept, content_type):
     headers = dataplus.sign("POST", path, body, AK_ID, AK_SECRET, DATE, accept=accept, content_type=content_type)
-    assert dataplus.verify(request("POST", path, headers, body), env())["ak_id"] == AK_ID
+    assert dataplus.AUTH_SCHEME.verify(request("POST", path, headers, body), env())["ak_id"] == AK_ID
 
 
 @settings(max_examples=100, deadline=None)

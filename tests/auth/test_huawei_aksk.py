@@ -41,7 +41,7 @@ def _signed_request(method, path, query, body, extra_headers=None):
 @settings(max_examples=150, deadline=None)
 @given(methods, paths, query_items, bodies)
 def test_sign_then_verify_holds_for_any_request(method, path, query, body):
-    identity = huawei_aksk.verify(_signed_request(method, path, query, body), _env())
+    identity = huawei_aksk.AUTH_SCHEME.verify(_signed_request(method, path, query, body), _env())
     assert identity["ak"] == AK
 
 
@@ -60,7 +60,7 @@ def test_changing_any_signed_part_breaks_the_signature(method, path, query, body
     else:
         request.body = body + b"!"
     with pytest.raises(AuthFailure) as info:
-        huawei_aksk.verify(request, _env())
+        huawei_aksk.AUTH_SCHEME.verify(request, _env())
     assert info.value.kind == "bad_signature"
 
 
@@ -81,14 +81,14 @@ def test_an_unknown_access_key_is_refused():
     env = _env()
     env.credentials = [{"ak": "OTHER", "sk": SK}]
     with pytest.raises(AuthFailure) as info:
-        huawei_aksk.verify(request, env)
+        huawei_aksk.AUTH_SCHEME.verify(request, env)
     assert info.value.kind == "unknown_key"
 
 
 def test_a_signature_older_than_15_minutes_is_refused():
     request = _signed_request("POST", "/v2/p/ocr/quota-invoice", [], b"{}")
     with pytest.raises(AuthFailure) as info:
-        huawei_aksk.verify(request, _env(NOW + timedelta(minutes=16)))
+        huawei_aksk.AUTH_SCHEME.verify(request, _env(NOW + timedelta(minutes=16)))
     assert info.value.kind == "clock_skew"
 
 
@@ -97,5 +97,5 @@ def test_a_malformed_authorization_header_is_refused(header):
     request = _signed_request("POST", "/p", [], b"{}")
     request.headers["Authorization"] = header
     with pytest.raises(AuthFailure) as info:
-        huawei_aksk.verify(request, _env())
+        huawei_aksk.AUTH_SCHEME.verify(request, _env())
     assert info.value.kind == "malformed"

@@ -11,7 +11,9 @@ from simulator.auth import AuthEnv, discover_schemes
 from simulator.core import AuthFailure, SimRequest
 from simulator.core.http import Headers
 from simulator.store import ServiceStore, open_store
-from simulator.verify.signers import SIGNERS, SigningEnv, choose, client_params, signer_for, strip_all
+from simulator.verify.signers import SigningEnv, choose, client_params, strip_all
+
+SCHEMES = discover_schemes()
 
 NOW = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
 
@@ -24,7 +26,11 @@ CREDENTIALS = {
     "cdc-token": {"username": "tester", "token": "0123456789abcdef0123456789abcdef"},
     "aicp-token": {"token": "YXBpc2ltLWFkbWluLXRvaw==", "appId": "tester", "dueTime": "2099-12-31 23:59:59",
                    "capabilityIdArray": []},
+    "api-key": {"name": "tester", "api_key": "k-0123456789"},
 }
+# A binding's auth options, for the schemes that read them (where an API key travels).
+OPTIONS = {"api-key": {"carriers": [{"in": "query", "name": "key"}, {"in": "header", "name": "Authorization",
+                                                                     "prefix": "Bearer"}]}}
 
 
 def _request() -> SimRequest:
@@ -37,39 +43,48 @@ def _request() -> SimRequest:
 def _env(scheme: str) -> AuthEnv:
     store = ServiceStore(open_store(None), "verify-tests")
     if scheme == "huawei-token":  # a token the simulated IAM has issued
-        store.put("iam:tokens", CREDENTIALS["huawei-token"]["token"], {"expires_at": "2099-01-01T00:00:00+00:00"})
+        store.put("iam:tokens", CREDENTIALS["huawei-token"]["token"], {"user": "tester", "expires_at": "2099-01-01T00:00:00+00:00"})
     return AuthEnv(credentials=[CREDENTIALS[scheme]], clock=lambda: NOW, store=store)
 
 
 def _verify(scheme: str, request: SimRequest) -> dict:
-    module = discover_schemes()[scheme]
-    assert module.carried_by(request)
-    return module.verify(request, _env(scheme))
+    found = SCHEMES[scheme]
+    assert found.carried_by(request, OPTIONS.get(scheme))
+    env = _env(scheme)
+    env.options = OPTIONS.get(scheme) or {}
+    return found.verify(request, env)
 
 
-@pytest.mark.parametrize("scheme", sorted(SIGNERS))
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_every_discovered_scheme_is_exercised_here(scheme):
+    assert scheme in CREDENTIALS
+
+
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
 def test_a_signed_request_passes_the_schemes_own_verification(scheme):
-    signer = signer_for(scheme, SigningEnv(clock=lambda: NOW, rng=random.Random(1)))
-    assert signer.fits(CREDENTIALS[scheme])
-    identity = _verify(scheme, signer.sign(_request(), CREDENTIALS[scheme]))
-    assert identity
+    signing = choose([scheme], [CREDENTIALS[scheme]], SigningEnv(clock=lambda: NOW, rng=random.Random(1)),
+                     OPTIONS.get(scheme))
+    assert signing is not None and signing.scheme.fits(CREDENTIALS[scheme])
+    identity = _verify(scheme, signing.sign(_request()))
+    assert identity and SCHEMES[scheme].credential_id(identity)
 
 
-@pytest.mark.parametrize("scheme", sorted(SIGNERS))
-def test_a_tampered_request_is_refused_with_the_adapters_failure_kind(scheme):
-    signer = signer_for(scheme, SigningEnv(clock=lambda: NOW, rng=random.Random(2)))
-    tampered = signer.tamper(_request(), CREDENTIALS[scheme])
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
+def test_a_tampered_request_is_refused_with_the_schemes_failure_kind(scheme):
+    signing = choose([scheme], [CREDENTIALS[scheme]], SigningEnv(clock=lambda: NOW, rng=random.Random(2)),
+                     OPTIONS.get(scheme))
+    tampered = signing.tamper(_request())
     with pytest.raises(AuthFailure) as failure:
         _verify(scheme, tampered)
-    assert failure.value.kind == signer.tamper_kind
+    assert failure.value.kind == signing.scheme.tamper_kind
 
 
-@pytest.mark.parametrize("scheme", sorted(SIGNERS))
+@pytest.mark.parametrize("scheme", sorted(SCHEMES))
 def test_stripping_removes_what_the_scheme_reads(scheme):
     env = SigningEnv(clock=lambda: NOW)
-    signed = signer_for(scheme, env).sign(_request(), CREDENTIALS[scheme])
-    stripped = strip_all(signed, [scheme], env)
-    assert not discover_schemes()[scheme].carried_by(stripped) or scheme == "aliyun-rpc"
+    signed = choose([scheme], [CREDENTIALS[scheme]], env, OPTIONS.get(scheme)).sign(_request())
+    stripped = strip_all(signed, [scheme], OPTIONS.get(scheme))
+    assert not SCHEMES[scheme].carried_by(stripped, OPTIONS.get(scheme)) or scheme == "aliyun-rpc"
     if scheme == "aliyun-rpc":  # Action-less, signature-less: only the client's own parameters remain
         assert not {"Signature", "AccessKeyId", "SignatureNonce"} & {k for k, _ in stripped.query}
 
@@ -84,8 +99,8 @@ def test_nonces_follow_the_seed_and_differ_between_requests():
 def test_the_first_scheme_a_credential_fits_is_chosen_in_binding_order():
     env = SigningEnv(clock=lambda: NOW)
     creds = [{"user": "u", "password": "p"}, CREDENTIALS["huawei-aksk"]]
-    signer, credential = choose(["huawei-token", "huawei-aksk"], creds, env)
-    assert signer.scheme == "huawei-aksk" and credential is creds[1]
+    signing = choose(["huawei-token", "huawei-aksk"], creds, env)
+    assert signing.scheme.name == "huawei-aksk" and signing.credential is creds[1]
     assert choose(["huawei-token"], creds, env) is None
 
 

@@ -31,20 +31,20 @@ def request(token: str | None) -> SimRequest:
 
 def kind_of(req: SimRequest, e: AuthEnv) -> str:
     with pytest.raises(AuthFailure) as failure:
-        aicp_token.verify(req, e)
+        aicp_token.AUTH_SCHEME.verify(req, e)
     return failure.value.kind
 
 
 def test_demo_admin_token_is_accepted_for_every_capability():
     for cap in ("C10000000001", "C10000000002", "C10000000003"):
-        assert aicp_token.verify(request(ADMIN["token"]), env(cap))["appId"] == "apisim-admin"
+        assert aicp_token.AUTH_SCHEME.verify(request(ADMIN["token"]), env(cap))["appId"] == "apisim-admin"
 
 
 def test_a_granted_token_works_until_its_due_time_and_then_is_expired():
     e = env()
     record = aicp_token.grant(e.store, "testan", "2026-03-01 20:00:01", ["C10000000001"])
     # 20:00:01 Beijing time is 12:00:01 UTC: one second after NOW.
-    assert aicp_token.verify(request(record["token"]), e)["appId"] == "testan"
+    assert aicp_token.AUTH_SCHEME.verify(request(record["token"]), e)["appId"] == "testan"
     aicp_token.grant(e.store, "testan", "2026-03-01 20:00:00", ["C10000000001"])
     assert kind_of(request(record["token"]), e) == "expired"
 
@@ -57,7 +57,7 @@ def test_a_token_without_the_deployments_capability_is_forbidden():
 
 def test_missing_malformed_and_unknown_tokens_are_told_apart():
     e = env()
-    assert not aicp_token.carried_by(request(None))
+    assert not aicp_token.AUTH_SCHEME.carried_by(request(None))
     assert kind_of(request(""), e) == "missing"
     assert kind_of(request("not a token"), e) == "malformed"
     assert kind_of(request(aicp_token.token_for("nobody")), e) == "unknown_key"
