@@ -212,9 +212,15 @@ class FaceModel:
         photo = self.registry.photo_id(image.digest, pixel_stats(image).photo_hash)
         declared = self.registry.declared_person(image.digest)
         largest = max(range(len(boxes)), key=lambda i: (boxes[i][2] * boxes[i][3], -i))
-        return [_face(i, declared if declared and i == largest else f"photo-{photo}-{i}", image.digest, box,
-                      {"live": "1", "mask": "0"})
-                for i, box in enumerate(boxes)]
+        persons = tuple(declared if declared and i == largest else f"photo-{photo}-{i}" for i in range(len(boxes)))
+        return list(_photo_faces(image.digest, boxes, persons))
+
+
+@lru_cache(maxsize=1024)
+def _photo_faces(digest: str, boxes: tuple[geometry.Box, ...], persons: tuple[str, ...]) -> tuple[Face, ...]:
+    """The faces of an untagged photo: live and unmasked unless tagged otherwise (embeddings cost ~ms)."""
+    return tuple(_face(i, person, digest, box, {"live": "1", "mask": "0"})
+                 for i, (box, person) in enumerate(zip(boxes, persons)))
 
 
 @lru_cache(maxsize=1024)
