@@ -8,12 +8,14 @@ from simulator.pipeline.exchange import Exchange
 from simulator.store import Store
 
 JOURNAL_NS = "apisim:journal"
-_SNIPPET = 4096
+# Each body is journaled up to this many bytes, so a load test of large bodies cannot fill memory
+# or disk (the journal keeps ``journal_limit`` entries): at most about 80 MB in all.
+BODY_CAP = 4096
 
 
 def _snippet(data: bytes) -> str:
-    text = data[:_SNIPPET].decode("utf-8", "replace")
-    return text + ("…" if len(data) > _SNIPPET else "")
+    text = data[:BODY_CAP].decode("utf-8", "replace")
+    return text + ("…" if len(data) > BODY_CAP else "")
 
 
 class Journal:
@@ -60,6 +62,9 @@ class Journal:
             "request_body": _snippet(request.body),
             "response_body": _snippet(response.body),
         }
+        for name, data in (("request_body", request.body), ("response_body", response.body)):
+            if len(data) > BODY_CAP:  # the cap is marked: "…" ends the text, and the size sent is kept
+                entry[f"{name}_bytes"] = len(data)
         if exchange.faults_fired:
             entry["faults"] = exchange.faults_fired  # the control plane's faults that fired
         if exchange.time:

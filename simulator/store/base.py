@@ -1,6 +1,32 @@
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, Protocol
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_KEY = "\uffff"  # a noncharacter: no real key starts with it
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value: Any) -> str:
+    """``value`` as compact JSON text that encodes as UTF-8: a lone surrogate (valid JSON, as
+    ``"\\ud800"``) is written escaped, so SQLite and Redis take it and it reads back the same."""
+    return _SURROGATE.sub(_escape, _compact(value))
+
+
+def text_key(key: str) -> str:
+    """A key SQLite can store: one holding a lone surrogate is kept as escaped JSON, marked."""
+    return _ESCAPED_KEY + json.dumps(key) if _SURROGATE.search(key) else key
+
+
+def key_text(stored: str) -> str:
+    """The inverse of :func:`text_key`."""
+    return json.loads(stored[1:]) if stored.startswith(_ESCAPED_KEY) else stored
 
 
 class Store(Protocol):

@@ -112,7 +112,9 @@ class ListFiles:
         with self._locked(folder) as (_, (position, _, keep)):
             lines: list[str] = []
             for file in sorted(folder.glob("*.jsonl")):
-                lines.extend(file.read_bytes().decode("utf-8", "surrogatepass").splitlines())
+                # Split on "\n" alone: str.splitlines() also splits on U+2028, U+0085 and the other
+                # line breaks JSON leaves unescaped inside a string, which cut an entry in two.
+                lines.extend(file.read_bytes().decode("utf-8", "surrogatepass").split("\n")[:-1])
         oldest = position - 1 - keep if keep else 0
         out = []
         for line in lines:

@@ -17,6 +17,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from simulator.store.base import json_text
+
 DEFAULT_PREFIX = "apisim"
 
 # KEYS: hash, order zset, order counter. ARGV: key, value. A key keeps its first position.
@@ -75,8 +77,9 @@ class RedisStore:
         rest = "&".join(f"{k}={v}" for k, values in query.items() for v in values)
         self.url = urlunsplit((parts.scheme, parts.netloc, parts.path, rest, ""))
         # The client's connection pool is thread-safe and re-opens its connections after a fork.
-        self._redis = redis.Redis.from_url(self.url, decode_responses=True)
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        # surrogatepass: a key holding a lone surrogate (valid JSON text) is stored and read back as sent
+        self._redis = redis.Redis.from_url(self.url, decode_responses=True, encoding_errors="surrogatepass")
+        self._dumps = json_text
         self._put = self._redis.register_script(_PUT)
         self._add_if_absent = self._redis.register_script(_ADD_IF_ABSENT)
         self._incr = self._redis.register_script(_INCR)

@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from simulator.store.base import json_text, key_text, text_key
 from simulator.store.listfiles import ListFiles
 from simulator.store.process import current_pid, flocked
 
@@ -118,7 +119,7 @@ class SQLiteStore:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._maps = _Database(self.path, _MAPS_SCHEMA)
         self._local = threading.local()
-        self._dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self._dumps = json_text
         self._lists = ListFiles(self.path + ".lists", self._dumps)
         if self._maps.fresh:  # what a deleted database left beside it must not carry over
             self._lists.remove_all()
@@ -152,7 +153,8 @@ class SQLiteStore:
         if cache_key in reads:
             text = reads[cache_key]
         else:
-            row = self._maps.conn.execute("SELECT value FROM kv WHERE ns = ? AND key = ?", (ns, key)).fetchone()
+            row = self._maps.conn.execute("SELECT value FROM kv WHERE ns = ? AND key = ?",
+                                          (ns, text_key(key))).fetchone()
             text = reads[cache_key] = None if row is None else row[0]
         return default if text is None else json.loads(text)  # decoded anew: callers get their own copy
 
@@ -161,11 +163,11 @@ class SQLiteStore:
         with self._maps.writing() as db:
             db.execute("INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) "
                        "ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value",
-                       (ns, key, encoded))
+                       (ns, text_key(key), encoded))
 
     def delete(self, ns: str, key: str) -> bool:
         with self._maps.writing() as db:
-            return db.execute("DELETE FROM kv WHERE ns = ? AND key = ?", (ns, key)).rowcount > 0
+            return db.execute("DELETE FROM kv WHERE ns = ? AND key = ?", (ns, text_key(key))).rowcount > 0
 
     def items(self, ns: str) -> list[tuple[str, Any]]:
         reads = self._reads()
@@ -174,13 +176,13 @@ class SQLiteStore:
         if rows is None:
             rows = reads[cache_key] = self._maps.conn.execute(
                 "SELECT key, value FROM kv WHERE ns = ? ORDER BY id", (ns,)).fetchall()
-        return [(key, json.loads(value)) for key, value in rows]
+        return [(key_text(key), json.loads(value)) for key, value in rows]
 
     def add_if_absent(self, ns: str, key: str, value: Any) -> bool:
         encoded = self._dumps(value)
         with self._maps.writing() as db:
             cursor = db.execute("INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO NOTHING",
-                                (ns, key, encoded))
+                                (ns, text_key(key), encoded))
             return cursor.rowcount == 1
 
     def incr(self, ns: str, key: str, amount: int = 1) -> int:
@@ -189,7 +191,7 @@ class SQLiteStore:
                 "INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) "
                 "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT) "
                 "RETURNING value",
-                (ns, key, str(int(amount)))).fetchone()
+                (ns, text_key(key), str(int(amount)))).fetchone()
         return int(row[0])
 
     # -- lists --------------------------------------------------------------------------------

@@ -25,6 +25,16 @@ def test_every_request_is_journaled_with_its_operation_and_outcome(make_simulato
     assert [e["seq"] for e in sim.journal.entries(service="huawei-ocr")] == [first["seq"]]
 
 
+def test_journaled_bodies_are_capped_and_the_cap_is_marked(make_simulator, tmp_path):
+    sim = make_simulator("huawei-ocr", store_url=f"sqlite:///{tmp_path}/state.db")
+    raw = json.dumps({"url": "a\u2028b" + "x" * 10_000}, ensure_ascii=False).encode()  # U+2028 unescaped
+    sim.handle(_ocr_request(raw))
+    sim.handle(_ocr_request({"url": "short"}))
+    big, small = sim.journal.entries()
+    assert big["request_body"] == raw[:4096].decode() + "…" and big["request_body_bytes"] == len(raw)
+    assert "request_body_bytes" not in small and small["request_body"] == '{"url": "short"}'
+
+
 def test_x_apisim_code_forces_a_documented_error_of_the_matched_operation(make_simulator):
     sim = make_simulator("huawei-ocr")
     response = sim.handle(_ocr_request({"image": "x"}, **{"X-Apisim-Code": "AIS.0105"}))
