@@ -22,6 +22,11 @@ from dataclasses import dataclass
 TAG_KEYWORD = "apisim"
 PREFIX = "apisim:"
 
+# The most tag text read from one image: a compressed PNG chunk is inflated up to this many bytes
+# and no further (a 1 MB chunk can inflate to gigabytes); a longer text is not read as tags.
+# A JPEG comment holds at most 65,533 bytes, so no writer makes longer tags.
+MAX_TAG_TEXT = 64 * 1024
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SOI = b"\xff\xd8"
 
@@ -158,12 +163,21 @@ def _png_tag_text(data: bytes) -> str | None:
             compressed, _method, rest = rest[0], rest[1], rest[2:]
             _lang, _, rest = rest.partition(b"\x00")
             _translated, _, value = rest.partition(b"\x00")
-            return (zlib.decompress(value) if compressed else value).decode("utf-8")
+            return (_inflate(value) if compressed else value).decode("utf-8")
         elif ctype == b"zTXt":
             key, _, rest = body.partition(b"\x00")
             if key == TAG_KEYWORD.encode():
-                return zlib.decompress(rest[1:]).decode("latin-1")
+                return _inflate(rest[1:]).decode("latin-1")
     return None
+
+
+def _inflate(data: bytes) -> bytes:
+    """A compressed text chunk, inflated to at most :data:`MAX_TAG_TEXT` bytes."""
+    inflater = zlib.decompressobj()
+    text = inflater.decompress(data, MAX_TAG_TEXT + 1)
+    if len(text) > MAX_TAG_TEXT:
+        raise ValueError(f"apisim tag text inflates past {MAX_TAG_TEXT} bytes")
+    return text
 
 
 def _jpeg_segments(data: bytes):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 
 import pytest
@@ -68,6 +69,43 @@ def test_a_plain_png_text_chunk_is_read_too():
     out = io.BytesIO()
     Image.new("RGB", (5, 5)).save(out, "PNG", pnginfo=info)
     assert read_tags(out.getvalue()) == {"faces": "1", "person": "zed"}
+
+
+def _with_chunk(png: bytes, ctype: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    chunk = struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body) & 0xFFFFFFFF)
+    end = png.rfind(b"IEND") - 4
+    return png[:end] + chunk + png[end:]
+
+
+@functools.cache
+def _deflated(text: bytes, repeat: int = 1) -> bytes:
+    import zlib
+
+    deflater = zlib.compressobj(9)
+    return b"".join(deflater.compress(text) for _ in range(repeat)) + deflater.flush()
+
+
+@pytest.mark.parametrize("chunk", ["zTXt", "iTXt"])
+def test_compressed_tag_chunks_are_read(chunk):
+    text = _deflated(b"apisim: faces=1 person=zed")
+    body = b"apisim\x00\x00" + text if chunk == "zTXt" else b"apisim\x00\x01\x00\x00\x00" + text
+    assert read_tags(_with_chunk(encode("PNG"), chunk.encode(), body)) == {"faces": "1", "person": "zed"}
+
+
+@pytest.mark.parametrize("chunk", ["zTXt", "iTXt"])
+def test_a_tag_chunk_that_inflates_to_hundreds_of_megabytes_is_not_inflated_past_the_cap(chunk):
+    """Review F2: a 1 MB chunk of spaces inflating to 1 GiB cost seconds and gigabytes per request."""
+    import resource
+
+    bomb = _deflated(b" " * (1 << 20), repeat=256)  # 255 KB, inflating to 256 MiB
+    body = b"apisim\x00\x00" + bomb if chunk == "zTXt" else b"apisim\x00\x01\x00\x00\x00" + bomb
+    image = _with_chunk(encode("PNG"), chunk.encode(), body)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert read_tags(image) == {}  # too long to be tags: the image reads as untagged
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024  # KiB: nowhere near 1 GiB
 
 
 def test_a_jpeg_comment_written_by_pillow_is_read():
