@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--fault", action="append", dest="faults", metavar="SPEC",
                        help="inject a fault, e.g. 'aliyun-saf:*:delay=200ms,p=0.1' (repeatable; docs/failure-testing.md)")
     serve.add_argument("--admin-token", metavar="TOKEN", help="require this token on /__apisim/ (Authorization: Bearer TOKEN)")
+    serve.add_argument("--admin-host", action="append", dest="admin_hosts", metavar="NAME",
+                       help="a name besides loopback the admin API answers under (repeatable; docs/limits.md)")
     serve.add_argument("--server", choices=("granian", "gunicorn", "dev"), default="granian",
                        help="granian (default): pre-fork workers; gunicorn; dev: one process, werkzeug (docs/performance.md)")
     serve.add_argument("--workers", type=positive, default=None, metavar="N",

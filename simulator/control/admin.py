@@ -15,19 +15,20 @@
     GET    /__apisim/clock                the simulator's time; POST {"advance_seconds": N} or {"now": ISO}
                                           moves it for every worker; DELETE puts it back
 
-Without an admin token only loopback callers are served; with one (``--admin-token``), every
-call must carry it (``Authorization: Bearer TOKEN`` or ``X-Apisim-Admin-Token: TOKEN``).
+Without an admin token only loopback callers are served, and nothing a foreign web page can send
+(simulator/control/access.py: ``Host``, ``Origin``, JSON bodies); with one (``--admin-token``),
+every call must carry it (``Authorization: Bearer TOKEN`` or ``X-Apisim-Admin-Token: TOKEN``).
 """
 
 from __future__ import annotations
 
-import hmac
 from datetime import datetime
 from typing import Any, Protocol
 
 from flask import Blueprint, Response, jsonify, request
 
 from simulator.contracts import Contract
+from simulator.control.access import Refusal, check_admin_call
 from simulator.control.errors import FaultError
 from simulator.control.fault_definition import parse_instant
 from simulator.control.plane import Control
@@ -36,7 +37,6 @@ from simulator.pipeline.journal import Journal
 from simulator.pipeline.runtime import Runtime
 
 PREFIX = "/__apisim"
-TOKEN_HEADER = "X-Apisim-Admin-Token"
 # Stages that refuse a request before its body is checked against the contract.
 _REFUSED_BEFORE_VALIDATION = {"match", "forced", "auth", "fault", "rate_limit"}
 
@@ -57,13 +57,10 @@ def admin_blueprint(sim: Administered) -> Blueprint:
 
     @bp.before_request
     def guard() -> Response | None:
-        token = control.admin_token
-        if token:
-            given = request.headers.get(TOKEN_HEADER) or _bearer(request.headers.get("Authorization", ""))
-            if not given or not hmac.compare_digest(given.encode(), token.encode()):
-                return _problem(401, f"the admin API needs its token: Authorization: Bearer TOKEN or {TOKEN_HEADER}")
-        elif not _is_loopback(request.remote_addr):
-            return _problem(403, "the admin API answers loopback callers only unless apisim runs with --admin-token")
+        try:
+            check_admin_call(control, runtime.contracts, request)  # the token, or loopback and not another site
+        except Refusal as refusal:
+            return _problem(refusal.status, refusal.message)
         return None
 
     @bp.errorhandler(FaultError)
@@ -226,15 +223,6 @@ def _problem(status: int, message: str) -> Response:
     response = jsonify({"apisim_error": message})
     response.status_code = status
     return response
-
-
-def _bearer(value: str) -> str | None:
-    scheme, _, token = value.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
-
-
-def _is_loopback(address: str | None) -> bool:
-    return bool(address) and (address.startswith("127.") or address in ("::1", "localhost"))
 
 
 def _json_body(required: bool = True) -> Any:

@@ -1,6 +1,7 @@
 """``apisim serve --config FILE``: one TOML file for a whole test set-up (see examples/apisim.toml).
 
-Top-level keys: ``seed``, ``admin_token``, ``[credentials]`` (service -> list of credentials, as
+Top-level keys: ``seed``, ``admin_token``, ``admin_hosts`` (names besides loopback the admin API
+answers under), ``[credentials]`` (service -> list of credentials, as
 ``--credentials`` takes them), ``[[faults]]`` (JSON form, or ``spec = "svc:op:action,..."``),
 ``[[rate_limits]]``, ``[[scenarios]]`` and ``[state.<service>]`` (records to seed, as
 ``POST /__apisim/state/<service>`` takes them). Command-line options win over the file.
@@ -20,7 +21,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from simulator.config import SimulatorConfig
 
-KEYS = ("seed", "admin_token", "credentials", "faults", "rate_limits", "scenarios", "state")
+KEYS = ("seed", "admin_token", "admin_hosts", "credentials", "faults", "rate_limits", "scenarios", "state")
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
@@ -39,6 +40,9 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
         raise ValueError(f"{path}: seed must be an integer")
     if "admin_token" in raw and not (isinstance(raw["admin_token"], str) and raw["admin_token"]):
         raise ValueError(f"{path}: admin_token must be a non-empty string")
+    hosts = raw.get("admin_hosts", [])
+    if not (isinstance(hosts, list) and all(isinstance(h, str) and h for h in hosts)):
+        raise ValueError(f"{path}: admin_hosts is a list of host names")
     credentials = raw.get("credentials", {})
     if not isinstance(credentials, dict) or not all(
             isinstance(v, list) and all(isinstance(c, dict) for c in v) for v in credentials.values()):
@@ -54,11 +58,13 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
 
 
 def apply_serve_options(config: SimulatorConfig, args: argparse.Namespace) -> SimulatorConfig:
-    """``--config FILE``, ``--fault SPEC`` and ``--admin-token`` folded into the simulator's configuration."""
+    """``--config FILE``, ``--fault SPEC``, ``--admin-token`` and ``--admin-host`` folded into the
+    simulator's configuration."""
     settings = load_config_file(args.config) if getattr(args, "config", None) else {}
     control = {key: settings[key] for key in ("faults", "rate_limits", "scenarios", "state", "admin_token")
                if key in settings}
     control["faults"] = [*control.get("faults", []), *(getattr(args, "faults", None) or [])]
+    control["admin_hosts"] = [*settings.get("admin_hosts", []), *(getattr(args, "admin_hosts", None) or [])]
     if getattr(args, "admin_token", None):
         control["admin_token"] = args.admin_token
     credentials = {service: [*creds] for service, creds in settings.get("credentials", {}).items()}

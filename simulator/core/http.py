@@ -8,10 +8,24 @@ plain data and the respx route skips the WSGI layer entirely.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
+
+
+# A response header built from request text is cut at this many characters: clients refuse long
+# header lines (requests at 64 KiB, httpx sooner) and would never read the documented error.
+HEADER_CAP = 1024
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def header_value(text: str, cap: int = HEADER_CAP) -> str:
+    """``text`` fit for a response header: Latin-1 (anything else backslash-escaped), control
+    characters turned to spaces, at most ``cap`` characters (a cut one ends with ``...``)."""
+    text = _CONTROL.sub(" ", text.encode("latin-1", "backslashreplace").decode("latin-1"))
+    return text if len(text) <= cap else text[:cap - 3] + "..."
 
 
 class Headers:

@@ -16,11 +16,11 @@ HTML) is sent on to the dashboard.
 
 from __future__ import annotations
 
-import hmac
 import json
 
 from flask import Blueprint, Response, jsonify, redirect, request
 
+from simulator.control.access import Refusal, check_admin_call
 from simulator.control.admin import Administered
 from simulator.coverage.compute import compute, display_percent
 from simulator.coverage.data import CoverageData
@@ -28,7 +28,6 @@ from simulator.coverage.html import ASSETS, chart_svg, legend, matrix_html, miss
 
 PREFIX = "/__apisim/dashboard"
 ADMIN_ROOTS = ("/__apisim", "/__apisim/")
-TOKEN_HEADER = "X-Apisim-Admin-Token"
 _FILES = {"dashboard.js": "application/javascript", "report.css": "text/css", "dashboard.css": "text/css"}
 
 
@@ -99,24 +98,12 @@ def _prefers_html() -> bool:
 
 
 def _guard(sim: Administered) -> Response | None:
-    """The admin API's rule: loopback callers only, or the admin token when apisim has one. A browser
-    cannot set a header on a page it navigates to, so the page also takes ``?token=``."""
-    token = sim.control.admin_token
-    if token:
-        given = (request.headers.get(TOKEN_HEADER) or _bearer(request.headers.get("Authorization", ""))
-                 or request.args.get("token"))
-        if not given or not hmac.compare_digest(given.encode(), token.encode()):
-            return _problem(401, "the dashboard needs the admin token: open /__apisim/dashboard/?token=TOKEN")
-        return None
-    address = request.remote_addr or ""
-    if not (address.startswith("127.") or address == "::1"):
-        return _problem(403, "the dashboard answers loopback callers only unless apisim runs with --admin-token")
+    """The admin API's rule (simulator/control/access.py); the pages also take ``?token=``."""
+    try:
+        check_admin_call(sim.control, sim.runtime.contracts, request, query_token=True)
+    except Refusal as refusal:
+        return _problem(refusal.status, refusal.message)
     return None
-
-
-def _bearer(value: str) -> str | None:
-    scheme, _, token = value.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else None
 
 
 def _problem(status: int, message: str) -> Response:

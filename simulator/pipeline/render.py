@@ -12,6 +12,7 @@ from typing import Any
 
 from simulator.contracts import ErrorEntry
 from simulator.core import ServiceError, SimResponse
+from simulator.core.http import header_value
 from simulator.pipeline.context import Context
 from simulator.pipeline.service import Envelope, Reply
 
@@ -50,6 +51,6 @@ def render_error(ctx: Context, envelopes: dict[str, Envelope], error: ServiceErr
     response = envelope_for(ctx, envelopes, entry.envelope).error(ctx, entry, message, error.data)
     for name, value in {**entry.headers, **error.headers}.items():
         response.set_header(name, value)
-    if error.detail:
-        response.set_header(DETAIL_HEADER, json.dumps(error.detail, ensure_ascii=True)[1:-1])
+    if error.detail:  # often quotes the request (a key name, a path): escaped, and cut at 1 KiB
+        response.set_header(DETAIL_HEADER, header_value(json.dumps(error.detail, ensure_ascii=True)[1:-1]))
     return response

@@ -20,6 +20,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from simulator.core.net import is_loopback_host
+
 _HINT = ("only loopback (127.0.0.0/8, ::1, localhost) is reachable while apisim's offline guard is on; "
          "point the client at apisim (the `apisim` fixture's base_url(), or the `apisim_respx` fixture for "
          "the vendors' own URLs), or run pytest with --apisim-allow-network")
@@ -27,24 +29,6 @@ _HINT = ("only loopback (127.0.0.0/8, ::1, localhost) is reachable while apisim'
 
 class NetworkBlocked(RuntimeError):
     """A connection (or DNS lookup) to something other than loopback was refused."""
-
-
-def is_loopback_host(host: Any) -> bool:
-    """True for ``localhost``, ``*.localhost``, 127.0.0.0/8, ``::1`` and IPv4-mapped loopback."""
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    if not isinstance(host, str):
-        return False
-    name = host.strip().strip("[]").rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        ip = ipaddress.ip_address(name.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_loopback
 
 
 def _is_numeric(host: str) -> bool:

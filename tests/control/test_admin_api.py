@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.control.admin import TOKEN_HEADER
+from simulator.control.access import TOKEN_HEADER
 
 REMOTE = {"REMOTE_ADDR": "192.0.2.10"}  # TEST-NET-1: an address that is not loopback (no packet is sent)
 
@@ -135,3 +135,65 @@ def test_with_a_token_every_caller_must_carry_it(make_sim):
 def test_the_index_lists_the_endpoints(sim):
     endpoints = sim.admin("GET", "/").get_json()["endpoints"]
     assert any(line.startswith("POST   /__apisim/reset") for line in endpoints)
+
+
+# -- nothing a web page can send (review F7: CSRF and DNS rebinding without --admin-token) --------
+
+FAULT = '{"spec": "huawei-ocr:*:code=APIGW.0308,times=1000"}'
+
+
+def test_a_cross_site_text_plain_post_installs_nothing(sim):
+    refused = sim.admin("POST", "/faults", data=FAULT, content_type="text/plain",
+                        headers={"Origin": "http://evil.example"})
+    assert refused.status_code == 403 and "evil.example" in refused.get_json()["apisim_error"]
+    assert sim.admin("POST", "/clock", data='{"advance_seconds": 999999}', content_type="text/plain",
+                     headers={"Origin": "null"}).status_code == 403
+    assert sim.admin("GET", "/faults").get_json() == {"faults": []}
+    assert sim.admin("GET", "/clock").get_json()["offset_seconds"] == 0
+
+
+def test_a_body_that_is_not_declared_json_is_refused_even_without_an_origin(sim):
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"):
+        refused = sim.admin("POST", "/faults", data=FAULT, content_type=content_type)
+        assert refused.status_code == 415 and "Content-Type: application/json" in refused.get_json()["apisim_error"]
+    assert sim.admin("GET", "/faults").get_json() == {"faults": []}
+    assert sim.admin("POST", "/faults", data=FAULT, content_type="application/json; charset=utf-8").status_code == 201
+
+
+def test_a_post_without_a_body_needs_no_content_type(sim):
+    assert sim.admin("POST", "/reset").status_code == 200  # curl -X POST .../reset
+
+
+def test_a_browsers_cross_site_fetch_is_refused_even_a_read(sim):
+    refused = sim.admin("GET", "/requests", headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403
+    assert sim.admin("GET", "/requests", headers={"Sec-Fetch-Site": "same-origin"}).status_code == 200
+
+
+def test_the_dashboards_own_calls_from_a_loopback_origin_are_served(sim):
+    headers = {"Origin": "http://127.0.0.1:18100", "Sec-Fetch-Site": "same-origin"}
+    assert sim.admin("POST", "/faults", data=FAULT, content_type="application/json", headers=headers).status_code == 201
+    assert sim.admin("POST", "/reset", headers=headers).status_code == 200
+
+
+def test_a_host_that_is_not_loopback_is_refused_dns_rebinding(sim):
+    refused = sim.admin("GET", "/requests", headers={"Host": "attacker.example:22020"})
+    assert refused.status_code == 403 and "--admin-host" in refused.get_json()["apisim_error"]
+    assert sim.admin("GET", "/dashboard/",
+                     headers={"Host": "attacker.example"}).status_code == 403
+    for host in ("localhost:18100", "127.0.0.1", "[::1]:18100", "apisim.localhost", "ocr.cn-north-4.myhuaweicloud.com"):
+        assert sim.admin("GET", "/requests", headers={"Host": host}).status_code == 200, host
+
+
+def test_a_configured_name_is_served(make_sim):
+    sim = make_sim("huawei-ocr", control={"admin_hosts": ["apisim.ci.internal"]})
+    assert sim.admin("GET", "/requests", headers={"Host": "apisim.ci.internal:18100"}).status_code == 200
+    assert sim.admin("POST", "/faults", data=FAULT, content_type="application/json",
+                     headers={"Host": "apisim.ci.internal", "Origin": "http://apisim.ci.internal:18100"}).status_code == 201
+
+
+def test_with_a_token_the_token_is_the_whole_rule_as_before(make_sim):
+    sim = make_sim("huawei-ocr", control={"admin_token": "s3cret"})
+    assert sim.admin("POST", "/faults", data=FAULT, content_type="text/plain",
+                     headers={"Host": "apisim.example", "Authorization": "Bearer s3cret"}).status_code == 201
+    assert sim.admin("POST", "/reset", headers={"Origin": "http://evil.example"}).status_code == 401

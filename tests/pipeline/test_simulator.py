@@ -89,3 +89,20 @@ def test_the_same_seed_and_requests_give_the_same_answers(make_simulator, png_ba
     # Fake data follows the seed; what an image holds follows the image alone.
     assert run(1)[2] != run(2)[2]
     assert run(1)[1] == run(2)[1]
+
+
+def test_the_detail_header_quoting_the_request_is_cut_at_1_kib_without_control_characters(make_simulator):
+    """Review F6: a 70 KB key echoed in X-Apisim-Detail made requests fail with LineTooLong."""
+    from simulator.core.http import HEADER_CAP, header_value
+
+    sim = make_simulator("cdc-python")
+    data = {"lat1": 1, "lng1": 1, "lat2": 2, "lng2": 2, "K\r\n\x00" + "K" * 200_000: 1}
+    response = sim.handle(SimRequest.from_url(
+        "POST", "http://guosai.zustmanong.cn/api/v2/distance/", {"Content-Type": "application/json"},
+        json.dumps({"id": 1, "type": "distance", "subtype": "calc", "data": data}).encode()))
+    assert json.loads(response.body)["status"] == -3  # the documented answer, which the client can now read
+    detail = response.header("X-Apisim-Detail")
+    assert detail.startswith("$.body.data: Additional properties") and len(detail) == HEADER_CAP
+    assert detail.endswith("...") and not any(ord(c) < 32 for c in detail)
+    assert header_value("a\r\nb\x00c\x7f\x85d") == "a  b c  d"
+    assert header_value("名" * 2000).startswith("\\u540d") and len(header_value("名" * 2000)) == HEADER_CAP

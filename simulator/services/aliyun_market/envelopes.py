@@ -17,6 +17,7 @@ from typing import Any
 from simulator.contracts import ErrorEntry
 from simulator.core import SimResponse
 from simulator.core.clock import BEIJING
+from simulator.core.http import header_value
 from simulator.pipeline.context import Context
 
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -46,8 +47,9 @@ def _uuid(ctx: Context, purpose: str) -> str:
 
 
 def header_safe(text: str) -> str:
-    """HTTP header values are Latin-1: anything else is shown escaped rather than lost."""
-    return text.encode("latin-1", "backslashreplace").decode("latin-1").replace("\r", " ").replace("\n", "#")
+    """HTTP header values are Latin-1: anything else is shown escaped rather than lost; a line
+    break is shown as ``#``, other control characters as spaces, and the text is cut at 1 KiB."""
+    return header_value(text.replace("\n", "#"))
 
 
 class GatewayEnvelope:
