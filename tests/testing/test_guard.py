@@ -7,7 +7,9 @@ guard to stop real traffic. Addresses are documentation ones (RFC 5737/3849).
 
 from __future__ import annotations
 
+import dataclasses
 import socket
+import sys
 
 import pytest
 
@@ -31,8 +33,7 @@ class StubLayer:
                 return 0
             return call
 
-        return SocketLayer(connect=record("connect"), connect_ex=record("connect_ex"), sendto=record("sendto"),
-                           create_connection=record("create_connection"), getaddrinfo=record("getaddrinfo"))
+        return SocketLayer(**{f.name: record(f.name) for f in dataclasses.fields(SocketLayer)})
 
 
 @pytest.fixture
@@ -84,6 +85,88 @@ def test_an_address_from_the_stubbed_resolver_is_still_refused_at_connect(guarde
     with socket.socket(family, kind, proto) as sock, pytest.raises(NetworkBlocked):
         sock.connect(address)
     assert [name for name, _ in stub.reached] == ["getaddrinfo"]
+
+
+@pytest.mark.parametrize("call, what", [
+    (lambda: socket.gethostbyname("api.vendor.example"), "DNS lookup of 'api.vendor.example'"),
+    (lambda: socket.gethostbyname_ex("api.vendor.example"), "DNS lookup of 'api.vendor.example'"),
+    (lambda: socket.gethostbyaddr("203.0.113.7"), "reverse DNS lookup of '203.0.113.7'"),
+    (lambda: socket.gethostbyaddr("api.vendor.example"), "reverse DNS lookup"),
+    (lambda: socket.getnameinfo(("203.0.113.7", 53), 0), "reverse DNS lookup of '203.0.113.7'"),
+    (lambda: socket.getaddrinfo("probe.localhost", 80), "DNS lookup of 'probe.localhost'"),
+    (lambda: socket.create_connection(("probe.localhost", 80)), "probe.localhost:80"),
+])
+def test_every_resolver_function_refuses_names_that_would_send_a_dns_query(guarded, stub, call, what):
+    """Review F8: gethostbyname and friends sent a real DNS query under the guard."""
+    with pytest.raises(NetworkBlocked, match=what.replace(".", r"\.").replace("(", r"\(")):
+        call()
+    assert stub.reached == []
+
+
+def test_resolver_functions_pass_localhost_and_loopback_addresses_to_the_layer_beneath(guarded, stub):
+    socket.gethostbyname("localhost")
+    socket.gethostbyname_ex("127.0.0.1")
+    socket.gethostbyaddr("127.0.0.1")
+    socket.getnameinfo(("::1", 80), 0)
+    assert [name for name, _ in stub.reached] == ["gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"]
+
+
+def test_udp_sendmsg_to_a_public_address_is_refused(guarded, stub):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        with pytest.raises(NetworkBlocked, match=r"datagram to 203\.0\.113\.7:53"):
+            udp.sendmsg([b"x"], [], 0, ("203.0.113.7", 53))
+        udp.sendmsg([b"x"], [], 0, ("127.0.0.1", 9))
+    assert [name for name, _ in stub.reached] == ["sendmsg"]
+
+
+@pytest.mark.parametrize("event, args", [
+    ("socket.connect", ("udp", ("203.0.113.7", 443))),
+    ("socket.sendto", ("udp", ("203.0.113.7", 53))),
+    ("socket.sendmsg", ("udp", ("2001:db8::7", 53, 0, 0))),
+    ("socket.getaddrinfo", ("api.vendor.example", 443, 0, 0, 0)),
+    ("socket.gethostbyname", ("api.vendor.example",)),
+    ("socket.gethostbyaddr", ("203.0.113.7",)),
+    ("socket.getnameinfo", (("203.0.113.7", 53),)),
+])
+def test_the_audit_hook_refuses_what_socket_itself_is_about_to_do(guarded, event, args):
+    """``_socket`` raises these audit events before its system call: code that goes around the socket
+    module (``_socket.socket().connect``, ``socket.socket.__base__.sendto``) meets the guard there.
+    Raising the event here stands in for ``_socket``, so nothing is sent either way."""
+    with socket.socket(socket.AF_INET6 if "2001" in str(args) else socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        args = tuple(udp if a == "udp" else a for a in args)
+        with pytest.raises(NetworkBlocked):
+            sys.audit(event, *args)
+        sys.audit("socket.connect", udp, ("127.0.0.1", 9))  # loopback passes
+
+
+def test_the_audit_hook_stops_a_raw_socket_for_real_with_a_call_that_sends_nothing(guarded):
+    """A UDP connect only records the peer (no packet), so this real call is safe even unguarded."""
+    import _socket
+
+    raw = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    try:
+        with pytest.raises(NetworkBlocked):
+            raw.connect(("203.0.113.7", 9))
+        with pytest.raises(NetworkBlocked):
+            raw.connect_ex(("203.0.113.7", 9))
+    finally:
+        raw.close()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        with pytest.raises(NetworkBlocked):
+            socket.socket.__base__.connect(udp, ("203.0.113.7", 9))
+        with pytest.raises(NetworkBlocked):
+            socket.socket.__base__.connect_ex(udp, ("203.0.113.7", 9))
+        socket.socket.__base__.connect(udp, ("127.0.0.1", 9))
+
+
+def test_uninstalling_hands_the_audit_hook_back_to_the_guard_installed_before():
+    from simulator.testing import guard as module
+
+    before = list(module._installed)
+    guard = OfflineGuard(beneath=StubLayer().layer()).install()
+    assert module._installed[-1] is guard
+    guard.uninstall()
+    assert module._installed == before
 
 
 @pytest.mark.parametrize("address", [("127.0.0.1", 8080), ("127.8.9.10", 1), ("localhost", 80)])
