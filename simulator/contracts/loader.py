@@ -75,6 +75,9 @@ def _check_references(raw: dict, file: str) -> None:
         for kind, code in raw.get(key, {}).items():
             if code not in codes:
                 raise ContractError(f"{file}: $.{key}.{kind}: unknown error code {code!r}")
+    too_large = raw.get("limits", {}).get("too_large")
+    if too_large is not None and too_large not in codes:
+        raise ContractError(f"{file}: $.limits.too_large: unknown error code {too_large!r}")
     for key in ("internal_error", "throttling_error"):
         if raw.get(key) and raw[key] not in codes:
             raise ContractError(f"{file}: $.{key}: unknown error code {raw[key]!r}")

@@ -27,6 +27,33 @@ class ErrorEntry:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# apisim's own limits where a contract states none (docs/limits.md)
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+DEFAULT_MAX_JSON_DEPTH = 100
+DEFAULT_MAX_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the service accepts (the contract's ``limits``), with apisim's defaults filled in."""
+
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    too_large: str | None = None  # catalogue code; None: a front web server's bare 413
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH
+    image: dict[str, Any] = field(default_factory=lambda: {"max_pixels": DEFAULT_MAX_PIXELS})
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> "Limits":
+        image = {k: v for k, v in raw.get("image", {}).items() if not k.startswith("x-")}
+        image.setdefault("max_pixels", DEFAULT_MAX_PIXELS)
+        return cls(max_body_bytes=raw.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES), too_large=raw.get("too_large"),
+                   max_json_depth=raw.get("max_json_depth", DEFAULT_MAX_JSON_DEPTH), image=image)
+
+    def image_checks(self, encoded: bool = True) -> dict[str, Any]:
+        """Keyword arguments of ``decode_image`` (``encoded``) or ``inspect_image`` (bytes as they are)."""
+        return self.image if encoded else {k: v for k, v in self.image.items() if k != "max_encoded_bytes"}
+
+
 @dataclass(frozen=True)
 class Deployment:
     service: str
@@ -133,6 +160,7 @@ class Contract:
         self.internal_error: str | None = raw.get("internal_error")
         self.forced_code_header: str = raw.get("forced_code_header", "X-Apisim-Code")
         self.throttling_error: str | None = raw.get("throttling_error")
+        self.limits = Limits.of(raw.get("limits", {}))
         self._format_checker = format_checker
         self.deployments = [
             Deployment(

@@ -74,7 +74,7 @@ def _known_host(control: "Control", contracts: dict[str, "Contract"], host: str)
     if is_loopback_host(host):
         return True
     configured = control.settings.get("admin_hosts") or ()
-    originals = {d.original_host.lower() for c in contracts.values() for d in c.deployments}
+    originals = {urlsplit(d.base_url).hostname for c in contracts.values() for d in c.deployments}
     return host in {name.lower() for name in configured} or host in originals
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Iterable, Mapping
@@ -26,6 +27,34 @@ def header_value(text: str, cap: int = HEADER_CAP) -> str:
     characters turned to spaces, at most ``cap`` characters (a cut one ends with ``...``)."""
     text = _CONTROL.sub(" ", text.encode("latin-1", "backslashreplace").decode("latin-1"))
     return text if len(text) <= cap else text[:cap - 3] + "..."
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_DEPTH_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+DEFAULT_MAX_JSON_DEPTH = 100
+
+
+def json_depth_over(text: str, limit: int) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than ``limit`` deep (valid or not)."""
+    if text.count("[") + text.count("{") <= limit:  # most bodies: one C-speed pass each, and done
+        return False
+    brackets = _JSON_STRING.sub("", text).encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0) > limit
+
+
+def loads(text: str | bytes, max_depth: int = DEFAULT_MAX_JSON_DEPTH) -> Any:
+    """``json.loads`` for request text: ``ValueError`` for anything that is not JSON, including JSON
+    nested deeper than ``max_depth`` (Python's parser would raise ``RecursionError`` near 1,000, at a
+    depth that depends on how deep the caller's own stack is)."""
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode("utf-8")
+    if json_depth_over(text, max_depth):
+        raise ValueError(f"the JSON is nested more than {max_depth} levels deep")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply to parse") from None
 
 
 class Headers:
@@ -75,6 +104,10 @@ class SimRequest:
     host: str = ""  # the Host header as sent, e.g. "ocr.cn-north-4.myhuaweicloud.com"
     local_port: int | None = None  # the loopback port the request arrived on, if any
     raw_query: str = ""
+    # Set by the transport when the body was past the deployment's limit and left unread (``body``
+    # is then empty): the size the client declared, or the bytes read before stopping.
+    body_refused: int | None = None
+    max_json_depth: int = DEFAULT_MAX_JSON_DEPTH  # the deployment's limit, set by the pipeline
 
     @classmethod
     def from_url(
@@ -130,7 +163,7 @@ class SimRequest:
         if "_json" not in self.__dict__:
             if self.text is None:
                 raise ValueError("the body is not UTF-8")
-            self.__dict__["_json"] = json.loads(self.text)
+            self.__dict__["_json"] = loads(self.text, self.max_json_depth)
         return self.__dict__["_json"]
 
 

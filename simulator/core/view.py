@@ -10,10 +10,10 @@ use this one rule, so they mean the same.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from simulator.core.http import SimRequest
+from simulator.core.http import loads as load_json
 
 MISSING: Any = object()
 
@@ -32,7 +32,7 @@ def lookup(view: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if isinstance(node, str) and node[:1] in "{[":  # a JSON string inside a parameter
             try:
-                node = json.loads(node)
+                node = load_json(node)  # no deeper than a body may nest
             except ValueError:
                 return MISSING
         if isinstance(node, dict):

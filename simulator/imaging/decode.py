@@ -33,6 +33,10 @@ from PIL import Image
 from simulator.imaging.tags import read_tags
 from simulator.resources import data_dir
 
+# An image that does not show its own end (a JPEG without its end marker, a BMP, a TIFF...) is
+# decoded to tell whether it is whole; one of more pixels than this (4096 x 4096, about 50 MB
+# decoded) is refused as too large instead.
+DECODE_CHECK_PIXELS = 4096 * 4096
 
 # --- errors -----------------------------------------------------------------------------------
 
@@ -247,8 +251,8 @@ def _check_complete(img: Image.Image, data: bytes, fmt: str) -> None:
     """
     if fmt == "JPEG" and data.rstrip(b"\x00\r\n ").endswith(_JPEG_EOI):
         return  # a JPEG that reaches its end-of-image marker is whole (cheap, covers nearly all)
-    if fmt != "PNG" and img.size[0] * img.size[1] > Image.MAX_IMAGE_PIXELS:
-        # Checking it would mean decoding more pixels than Pillow considers safe.
+    if fmt != "PNG" and img.size[0] * img.size[1] > DECODE_CHECK_PIXELS:
+        # Checking it would mean decoding more pixels (and memory: 3 bytes each) than is safe.
         raise ImageTooLarge(f"the image is {img.size[0]}x{img.size[1]}, too large to decode",
                             width=img.size[0], height=img.size[1])
     try:
@@ -271,6 +275,7 @@ def inspect_image(
     min_side: int | None = None,
     max_side: int | None = None,
     max_bytes: int | None = None,
+    max_pixels: int | None = None,
 ) -> DecodedImage:
     """Identify ``data`` and check it against a service's limits; cheap checks first."""
     data = bytes(data)
@@ -289,6 +294,8 @@ def inspect_image(
         raise NotAnImage(f"the image claims an empty size {width}x{height}")
     if max_side is not None and max(width, height) > max_side:
         raise ImageTooLarge(f"the image is {width}x{height}, a side is over {max_side} px", width=width, height=height)
+    if max_pixels is not None and width * height > max_pixels:
+        raise ImageTooLarge(f"the image is {width}x{height}, over {max_pixels} pixels", width=width, height=height)
     if min_side is not None and min(width, height) < min_side:
         raise ImageTooSmall(f"the image is {width}x{height}, a side is under {min_side} px", width=width, height=height)
     if incomplete is not None:
@@ -338,10 +345,12 @@ def decode_image(
     max_side: int | None = None,
     max_bytes: int | None = None,
     max_encoded_bytes: int | None = None,
+    max_pixels: int | None = None,
 ) -> DecodedImage:
     """:func:`decode_base64` then :func:`inspect_image`."""
     data = decode_base64(text, allow_data_uri=allow_data_uri, max_encoded_bytes=max_encoded_bytes)
-    return inspect_image(data, formats=formats, min_side=min_side, max_side=max_side, max_bytes=max_bytes)
+    return inspect_image(data, formats=formats, min_side=min_side, max_side=max_side, max_bytes=max_bytes,
+                         max_pixels=max_pixels)
 
 
 # --- fixture URLs -------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ class Journal:
         for name, data in (("request_body", request.body), ("response_body", response.body)):
             if len(data) > BODY_CAP:  # the cap is marked: "…" ends the text, and the size sent is kept
                 entry[f"{name}_bytes"] = len(data)
+        if request.body_refused is not None:  # past the service's limit: never read, never stored
+            entry["request_body_bytes"] = request.body_refused
         if exchange.faults_fired:
             entry["faults"] = exchange.faults_fired  # the control plane's faults that fired
         if exchange.time:

@@ -22,6 +22,7 @@ from simulator.pipeline.context import Context
 from simulator.pipeline.exchange import BEHAVIOUR, FAULT, FORCED, MATCH, Exchange
 from simulator.pipeline.hooks import Hooks, overriding
 from simulator.pipeline.journal import Journal
+from simulator.pipeline.limits import body_size, too_large
 from simulator.pipeline.match import NoDeployment, NoOperation, Router
 from simulator.pipeline.render import render_error, render_success
 from simulator.pipeline.runtime import Runtime
@@ -131,6 +132,13 @@ class Pipeline:
 
     def _run(self, ctx: Context, service: ServiceDefinition) -> SimResponse:
         request = ctx.request
+        limits = ctx.contract.limits
+        request.max_json_depth = limits.max_json_depth
+        if body_size(request) > limits.max_body_bytes:  # before any stage reads the body
+            refused = too_large(ctx, limits)
+            if isinstance(refused, SimResponse):
+                raise ApisimRefusal(refused)
+            raise refused
         if service.parse_params is not None:
             try:
                 ctx.params = service.parse_params(request)

@@ -179,12 +179,21 @@ def test_default_fixture_urls_serve_every_fixture_file_over_http_and_https(tmp_p
         urls.resolve("http://apisim.fixtures/images/missing.jpg")
 
 
-def test_an_image_needing_a_full_decode_beyond_pillows_safe_size_is_too_large(monkeypatch):
+def test_an_image_needing_a_full_decode_beyond_the_safe_size_is_too_large(monkeypatch):
+    from simulator.imaging import decode
+
     data = encode("BMP", (100, 100))
-    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5000)
+    monkeypatch.setattr(decode, "DECODE_CHECK_PIXELS", 5000)
     with pytest.raises(ImageTooLarge) as info:
         inspect_image(data)
     assert (info.value.width, info.value.height) == (100, 100)
+
+
+def test_an_image_over_the_callers_pixel_limit_is_too_large_before_any_decoding():
+    data = encode("PNG", (300, 200))
+    assert inspect_image(data, max_pixels=60_000).width == 300
+    with pytest.raises(ImageTooLarge, match="300x200, over 59999 pixels"):
+        inspect_image(data, max_pixels=59_999)
 
 
 def test_error_details_are_optional_for_callers_that_raise_them():

@@ -22,7 +22,7 @@ def decode(ctx: Any, text: Any, error_code: str) -> DecodedImage:
     if not isinstance(text, str) or not text.strip():
         raise ServiceError(error_code, detail="the image is empty")
     try:
-        return decode_image(text, max_encoded_bytes=behaviour(ctx, "max_image_base64_bytes"))
+        return decode_image(text, **ctx.contract.limits.image_checks())
     except ImageError as exc:
         raise ServiceError(error_code, detail=exc.reason) from None
 

@@ -27,7 +27,7 @@ def ocr_bank_card(ctx: Context) -> dict[str, Any]:
 def _market_ocr(ctx: Context, kind: str, fields: dict[str, str]) -> dict[str, Any]:
     models.admit_market_call(ctx)
     models.check_configure(ctx.body)
-    image = models.market_image(ctx.body)
+    image = models.market_image(ctx, ctx.body)
     models.bill_call(ctx)
     if image is None or not holds_card(image, kind):
         # "可能为空": no card found leaves every field empty, with success false.

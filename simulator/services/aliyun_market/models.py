@@ -7,10 +7,10 @@ and calls per AppCode per clock second (``flow``).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from simulator.core import ServiceError
+from simulator.core.http import loads as load_json
 from simulator.imaging.decode import DecodedImage, ImageError, decode_base64, decode_image, inspect_image
 from simulator.pipeline.context import Context
 
@@ -63,17 +63,17 @@ def check_configure(body: dict[str, Any]) -> None:
     if "configure" not in body:
         return
     try:
-        parsed = json.loads(body["configure"])
+        parsed = load_json(body["configure"]) if isinstance(body["configure"], (str, bytes)) else None
     except ValueError:
         parsed = None
     if not isinstance(parsed, dict):
         raise ServiceError("Invalid Param Location", detail="$.body.configure: not the JSON text of an object")
 
 
-def market_image(body: dict[str, Any]) -> DecodedImage | None:
+def market_image(ctx: Context, body: dict[str, Any]) -> DecodedImage | None:
     """The decoded image, or None when it is not one (the backend then finds no card: success false)."""
     try:
-        return decode_image(body["image"])
+        return decode_image(body["image"], **ctx.contract.limits.image_checks())
     except ImageError:
         return None
 
@@ -103,7 +103,7 @@ def dataplus_images(ctx: Context) -> list[DecodedImage]:
         _check_field(ctx, spec, name, body.get(name), errors[name])
     raw = {name: _base64(name, body[name], errors[name]) for name in fields if not _is_url(name)}
     raw.update({name: _download(ctx, body[name]) for name in fields if _is_url(name)})
-    return [_inspect(name, raw[name]) for name in fields]
+    return [_inspect(ctx, name, raw[name]) for name in fields]
 
 
 def _check_field(ctx: Context, spec: dict[str, Any], name: str, value: Any, code: str) -> None:
@@ -132,8 +132,8 @@ def _download(ctx: Context, url: str) -> bytes:
         raise ServiceError("1002", detail=exc.reason) from None
 
 
-def _inspect(name: str, data: bytes) -> DecodedImage:
+def _inspect(ctx: Context, name: str, data: bytes) -> DecodedImage:
     try:
-        return inspect_image(data)
+        return inspect_image(data, **ctx.contract.limits.image_checks(encoded=False))
     except ImageError as exc:
         raise ServiceError("2000", detail=f"{name}: {exc.reason}") from None

@@ -7,11 +7,11 @@ check digit).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from simulator.core import ServiceError
+from simulator.core.http import loads as load_json
 from simulator.fake.providers import resident_id_valid
 
 _VERSION_PART = re.compile(r"\d+")
@@ -34,7 +34,7 @@ def require_identity(params: dict[str, Any], *, empty_code: str) -> tuple[str, s
 def check_metainfo(text: Any, settings: dict[str, Any]) -> dict[str, Any]:
     """The client SDK's metainfo: a JSON object naming a supported device, OS and SDK version."""
     try:
-        meta = json.loads(text) if isinstance(text, str) else None
+        meta = load_json(text) if isinstance(text, str) else None
     except ValueError:
         meta = None
     if not isinstance(meta, dict) or not isinstance(meta.get("deviceType"), str):

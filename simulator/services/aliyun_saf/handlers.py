@@ -52,7 +52,7 @@ def match(ctx: Context) -> dict[str, Any]:
     _name, cert_number = checks.require_identity(params, empty_code="400")
     _refuse_identity(ctx, cert_number)
     try:
-        image = decode_image(params["imgbase64"])
+        image = decode_image(params["imgbase64"], **ctx.contract.limits.image_checks())
     except ImageError as exc:
         raise ServiceError("400", f"imgbase64不合法：{exc.reason}") from None
     face = ctx.faces.largest_face(image)

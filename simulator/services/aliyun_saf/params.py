@@ -11,11 +11,11 @@ left as it came, and the schema reports it as the service's own 400.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from simulator.auth.aliyun_rpc import request_params
 from simulator.core import SimRequest
+from simulator.core.http import loads as load_json
 
 ACS3_HEADER_PARAMS = {"x-acs-action": "Action", "x-acs-version": "Version"}
 
@@ -29,7 +29,7 @@ def parse_params(request: SimRequest) -> dict[str, Any]:
     raw = params.get("ServiceParameters")
     if isinstance(raw, str):
         try:
-            decoded = json.loads(raw)
+            decoded = load_json(raw, request.max_json_depth)
         except ValueError:
             decoded = None
         if isinstance(decoded, dict):

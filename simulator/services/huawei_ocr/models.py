@@ -24,7 +24,6 @@ from simulator.imaging.decode import (
 )
 from simulator.pipeline.context import Context
 
-IMAGE_LIMITS = dict(formats=("JPEG", "PNG", "BMP", "TIFF"), min_side=15, max_side=4096, max_bytes=10 * 1024 * 1024)
 PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
 
 # Typed decoding failures → this API's documented codes.
@@ -75,8 +74,8 @@ def image_from_request(ctx: Context) -> DecodedImage:
     body = ctx.body
     try:
         if "image" in body:
-            return decode_image(body["image"], allow_data_uri=False, **IMAGE_LIMITS)
-        return inspect_image(download(ctx, body["url"]), **IMAGE_LIMITS)
+            return decode_image(body["image"], allow_data_uri=False, **ctx.contract.limits.image_checks())
+        return inspect_image(download(ctx, body["url"]), **ctx.contract.limits.image_checks(encoded=False))
     except ImageError as exc:
         raise image_error(exc) from None
 
@@ -94,7 +93,7 @@ def download(ctx: Context, url: str) -> bytes:
     except UnknownImageUrl:
         code = "ModelArts.4706" if is_obs else "ModelArts.4603"
         raise ServiceError(code, detail=f"{url} is not a registered fixture image URL; apisim never downloads") from None
-    if is_obs and len(data) > IMAGE_LIMITS["max_bytes"]:
+    if is_obs and len(data) > ctx.contract.limits.image["max_bytes"]:
         raise ServiceError("ModelArts.4705")
     return data
 

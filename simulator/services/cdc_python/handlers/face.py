@@ -23,7 +23,7 @@ def face_register(ctx: Context) -> dict[str, Any]:
     group_id = data.get("db", DEFAULT_REGISTER_GROUP)
     if groups.get(ctx, group_id) is None:
         raise ServiceError("face_register.100", detail=f"no face group {group_id}")
-    image = faces.decode(data["base64"])
+    image = faces.decode(ctx, data["base64"])
     if image is None:
         raise ServiceError("face_register.101", detail="base64 is not base64 text of an image")
     found = ctx.faces.faces_in(image)
@@ -39,7 +39,7 @@ def face_register(ctx: Context) -> dict[str, Any]:
 
 def face_find(ctx: Context) -> dict[str, Any]:
     data = ctx.body["data"]
-    image = faces.decode(data["base64"])
+    image = faces.decode(ctx, data["base64"])
     found = ctx.faces.faces_in(image) if image is not None else []
     if not found:
         raise ServiceError("face_find.100", detail="no face in the image" if image else "base64 is not an image")
@@ -71,7 +71,7 @@ def face_verify(ctx: Context) -> dict[str, Any]:
     registered = faces.of_user(ctx, me)
     if registered is None:
         raise ServiceError("face_verify.100", detail="this user has registered no face")
-    image = faces.decode(data["base64"])
+    image = faces.decode(ctx, data["base64"])
     found = ctx.faces.faces_in(image) if image is not None else []
     if not found:
         raise ServiceError("face_verify.101", detail="no face in the image" if image else "base64 is not an image")
@@ -92,7 +92,7 @@ def face_verify(ctx: Context) -> dict[str, Any]:
 
 
 def face_mask(ctx: Context) -> dict[str, Any]:
-    image = faces.decode(ctx.body["data"]["base64"])
+    image = faces.decode(ctx, ctx.body["data"]["base64"])
     if image is None:  # no local status: a base64 value that is no image is a wrong value
         raise ServiceError("-2", detail="base64 is not base64 text of an image")
     found = ctx.faces.faces_in(image)

@@ -15,10 +15,10 @@ from simulator.imaging.decode import DecodedImage, ImageError, decode_image
 FACES_NS = "faces"
 
 
-def decode(text: str) -> DecodedImage | None:
-    """The image in a ``base64`` field, or None when it is not base64 of an image."""
+def decode(ctx: Any, text: str) -> DecodedImage | None:
+    """The image in a ``base64`` field, or None when it is not base64 of an image (or is past the limits)."""
     try:
-        return decode_image(text)
+        return decode_image(text, **ctx.contract.limits.image_checks())
     except ImageError:
         return None
 
