@@ -14,6 +14,7 @@ from flask import Flask, Response
 from simulator.config import SimulatorConfig
 from simulator.control.admin import admin_blueprint
 from simulator.coverage.dashboard import dashboard_blueprint
+from simulator.pipeline.limits import ADMIN_MAX_BODY_BYTES
 from simulator.simulator import Simulator
 from simulator.wsgi import serve_simulator
 
@@ -23,6 +24,7 @@ ADMIN_PREFIX = "/__apisim"  # the control plane's admin API and dashboard: Flask
 def create_app(config: SimulatorConfig | None = None, simulator: Simulator | None = None) -> Flask:
     sim = simulator or Simulator(config)
     app = Flask("apisim")
+    app.config["MAX_CONTENT_LENGTH"] = ADMIN_MAX_BODY_BYTES  # the admin API's bodies (Flask answers 413)
     app.config["APISIM"] = sim
     app.extensions["apisim"] = sim
 

@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--admin-token", metavar="TOKEN", help="require this token on /__apisim/ (Authorization: Bearer TOKEN)")
     serve.add_argument("--admin-host", action="append", dest="admin_hosts", metavar="NAME",
                        help="a name besides loopback the admin API answers under (repeatable; docs/limits.md)")
+    serve.add_argument("--header-timeout", type=float, metavar="SECONDS",
+                       help="a request's line and headers must arrive within this (default 10; docs/limits.md)")
+    serve.add_argument("--body-timeout", type=float, metavar="SECONDS",
+                       help="then its body within this (default 30)")
+    serve.add_argument("--max-connections", type=int, metavar="N",
+                       help="connections open at once per port and worker (default 4096)")
     serve.add_argument("--server", choices=("granian", "gunicorn", "dev"), default="granian",
                        help="granian (default): pre-fork workers; gunicorn; dev: one process, werkzeug (docs/performance.md)")
     serve.add_argument("--workers", type=positive, default=None, metavar="N",

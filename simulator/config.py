@@ -36,6 +36,11 @@ class SimulatorConfig:
     journal_limit: int = 10_000
     # Faults, rate limits, scenarios, state seeds and admin_token (simulator/control; --config FILE).
     control: dict[str, Any] = field(default_factory=dict)
+    # Slow or broken clients (simulator/reading.py): the headers must arrive within header_timeout
+    # seconds, then the body within body_timeout; each worker takes max_connections per port.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    max_connections: int = 4096
     # Whether the server under the simulator can reset or drop a connection (werkzeug can; granian
     # answers 500 instead), so connection faults are refused up front where they cannot happen.
     dropped_connections: bool = True

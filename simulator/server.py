@@ -15,25 +15,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.simulator import Simulator
+from simulator.reading import DevServer, ReadLimits
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """The journal records every request; werkzeug's access log would only repeat it on stderr."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
-        # The client left, or a fault reset or dropped the connection (simulator.control.transport):
-        # there is no next request to wait for on it.
-        self.close_connection = True
 
 
 class SimulatorServer:
@@ -50,11 +39,12 @@ class SimulatorServer:
         return [d for c in self.simulator.contracts.values() for d in c.deployments]
 
     def start(self) -> "SimulatorServer":
+        limits = ReadLimits(self.config.header_timeout, self.config.body_timeout, self.config.max_connections)
         try:
             for dep in self.deployments():
                 port = self.simulator.port_of(dep)
                 try:
-                    server = make_server(self.config.host, port, self.app, threaded=True, request_handler=_QuietHandler)
+                    server = DevServer(self.config.host, port, self.app, limits)  # timeouts, a connection cap
                 except OSError as exc:
                     raise OSError(f"cannot listen on {self.config.host}:{port} for {dep.service}/{dep.name}: {exc}; "
                                   f"choose another --port-base") from exc

@@ -46,6 +46,15 @@ from simulator.core.transport import CUT, HANG, TransportFault
 from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator.simulator import Simulator
+from simulator.pipeline.limits import body_limit
+from simulator.reading import (
+    BAD_REQUEST_RESPONSE,
+    TIMEOUT_RESPONSE,
+    BadFraming,
+    ReadLimits,
+    RequestTimeout,
+    read_rsgi_body,
+)
 
 log = logging.getLogger("apisim.serving")
 
@@ -112,9 +121,26 @@ def _memory_backed_dir() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
 
 
+def read_limits(config: SimulatorConfig) -> ReadLimits:
+    return ReadLimits(config.header_timeout, config.body_timeout, config.max_connections)
+
+
+def raise_open_file_limit() -> None:
+    """Each worker may hold ``max_connections`` connections on every port: let it open as many
+    files as the system allows it (the soft limit up to the hard one)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            pass
+
+
 # -- the RSGI adapter -----------------------------------------------------------------------------
-
-
 
 
 class RSGIApp:
@@ -128,16 +154,33 @@ class RSGIApp:
 
         self.simulator = simulator
         self.flask = create_app(simulator=simulator)
+        self.limits = read_limits(simulator.config)
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
-        body = await protocol()
-        if scope.path == ADMIN_PREFIX or scope.path.startswith(ADMIN_PREFIX + "/"):
-            status, headers, payload = call_wsgi(self.flask, scope, body)
-            protocol.response_bytes(status, headers, payload)
-            return
         headers = scope.headers
         server = scope.server or ""
         port = server.rpartition(":")[2]
+        local_port = int(port) if port.isdigit() else None
+        try:  # no further than the deployment's body limit, and only for so long (simulator/reading.py)
+            limit = body_limit(self.simulator.contracts, self.simulator.router, scope.method, scope.path,
+                               headers.get("host") or server, local_port)
+            body, refused = await read_rsgi_body(scope, protocol, limit, self.limits.body_timeout)
+        except (RequestTimeout, BadFraming) as exc:
+            log.debug("%s %s: %s", scope.method, scope.path, exc)
+            status, answer_headers, payload = TIMEOUT_RESPONSE if isinstance(exc, RequestTimeout) else BAD_REQUEST_RESPONSE
+            try:
+                protocol.response_bytes(status, answer_headers, payload)
+            except Exception:  # noqa: BLE001 - the client is gone: nothing left to tell it
+                pass
+            return
+        if scope.path == ADMIN_PREFIX or scope.path.startswith(ADMIN_PREFIX + "/"):
+            if refused is not None:
+                protocol.response_bytes(413, [("content-type", "application/json"), ("connection", "close")],
+                                        b'{"apisim_error": "the admin API takes bodies of up to 16 MiB"}')
+                return
+            status, answer_headers, payload = call_wsgi(self.flask, scope, body)
+            protocol.response_bytes(status, answer_headers, payload)
+            return
         raw_query = scope.query_string or ""
         request = SimRequest(
             method=scope.method,
@@ -146,14 +189,18 @@ class RSGIApp:
             headers=Headers(headers.items()),
             body=body,
             host=headers.get("host") or server,
-            local_port=int(port) if port.isdigit() else None,
+            local_port=local_port,
             raw_query=raw_query,
+            body_refused=refused,
         )
         response = self.simulator.handle(request)
         if isinstance(response, TransportFault):
             await carry_out(response, protocol)
             return
-        protocol.response_bytes(response.status, _header_list(response.headers), response.body)
+        answer_headers = _header_list(response.headers)
+        if refused is not None and not any(k.lower() == "connection" for k, _ in answer_headers):
+            answer_headers.append(("connection", "close"))  # the rest of the body is never read
+        protocol.response_bytes(response.status, answer_headers, response.body)
 
 
 async def carry_out(fault: TransportFault, protocol: Any) -> None:
@@ -285,6 +332,7 @@ class GranianServer:
 
     def _worker(self) -> None:
         app = RSGIApp(self.simulator)
+        raise_open_file_limit()
         try:
             serve_ports_natively(app, self.simulator.config.host, self.ports)
         except NativeWorkersUnavailable as exc:
@@ -326,13 +374,17 @@ def serve_ports_natively(app: RSGIApp, host: str, ports: list[int]) -> None:
     workers granian's own processes run, one per port; they are not granian's public API, so
     any mismatch raises :class:`NativeWorkersUnavailable` before a port is bound.
     """
+    limits = app.limits
     try:
         from granian._futures import _future_watcher_wrapper, _new_cbscheduler
         from granian._granian import RSGIWorker, WorkerSignal
         from granian._loops import loops
         from granian.constants import HTTPModes, SSLProtocols
+        from granian.http import HTTP1Settings
         from granian.net import SocketSpec
         from granian.rsgi import _callback_wrapper
+
+        http1 = HTTP1Settings(header_read_timeout=int(limits.header_timeout * 1000))
 
         def make_worker(index: int, port: int) -> Any:
             spec = SocketSpec(host, port, 1024)
@@ -341,8 +393,8 @@ def serve_ports_natively(app: RSGIApp, host: str, ports: list[int]) -> None:
                 index, (spec, None), None,  # worker id; the listener each worker binds (SO_REUSEPORT); no IPC
                 1, 512,  # Rust runtime threads, and its blocking threads
                 1, 30,  # Python threads, and their idle timeout in seconds
-                1024,  # backpressure: requests in flight per port
-                HTTPModes.http1, None, None,  # HTTP/1.1 with granian's default settings
+                limits.max_connections,  # backpressure: connections open at once per port (past it: the listen queue)
+                HTTPModes.http1, http1, None,  # HTTP/1.1; the headers must arrive within header_timeout
                 False, None,  # no websockets, no static files
                 *ssl, (None, None),  # no TLS, no metrics
             )
@@ -385,7 +437,11 @@ async def serve_ports_embedded(app: RSGIApp, host: str, ports: list[int]) -> Non
     from granian.constants import Interfaces
     from granian.server.embed import Server
 
-    servers = [Server(app, address=host, port=port, interface=Interfaces.RSGI, log_enabled=False, backlog=1024)
+    from granian.http import HTTP1Settings
+
+    http1 = HTTP1Settings(header_read_timeout=int(app.limits.header_timeout * 1000))
+    servers = [Server(app, address=host, port=port, interface=Interfaces.RSGI, log_enabled=False, backlog=1024,
+                      backpressure=app.limits.max_connections, http1_settings=http1)
                for port in ports]
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, lambda: [s.stop() for s in servers])
@@ -407,14 +463,23 @@ def serve_gunicorn(simulator: Simulator, workers: int, ready: Callable[[], None]
     close_store(simulator)
     freeze_prepared_objects()
 
+    from simulator.gunicorn_worker import GatheringThreadWorker
+
+    limits = read_limits(simulator.config)
+    # gthread, with each request gathered before a thread sees it (slow clients hold no thread)
+    worker_class = type("ApisimGunicornWorker", (GatheringThreadWorker,), {
+        "limits": limits, "max_body_bytes": max(c.limits.max_body_bytes for c in simulator.contracts.values())})
+
     class _Application(BaseApplication):
         def load_config(self) -> None:
             for key, value in {
                 "bind": [f"{host}:{port}" for port in ports], "workers": max(1, workers),
-                "worker_class": "gthread", "threads": 4, "keepalive": 5, "preload_app": True,
+                "worker_class": worker_class, "threads": 4, "keepalive": 5, "preload_app": True,
+                "worker_connections": limits.max_connections,
                 "graceful_timeout": int(GRACE_SECONDS), "accesslog": None, "loglevel": "warning",
                 "when_ready": lambda server: ready(),
-                "post_fork": lambda server, worker: setattr(simulator.journal, "partition", f"pid-{os.getpid()}"),
+                "post_fork": lambda server, worker: (setattr(simulator.journal, "partition", f"pid-{os.getpid()}"),
+                                                     raise_open_file_limit()),
             }.items():
                 self.cfg.set(key, value)
 

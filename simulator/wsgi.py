@@ -8,6 +8,7 @@ Without a socket (Flask's test client) iterating the body raises ``ConnectionRes
 
 from __future__ import annotations
 
+import logging
 import select
 import socket
 import struct
@@ -20,10 +21,13 @@ from werkzeug.wrappers import Request
 from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator.core.transport import CUT, HANG, RESET, TransportFault
+from simulator.pipeline.limits import body_limit
+from simulator.reading import BAD_REQUEST_RESPONSE, TIMEOUT_RESPONSE, BadFraming, RequestTimeout, read_wsgi_body
 
 if TYPE_CHECKING:
     from simulator.simulator import Simulator
 
+log = logging.getLogger("apisim.wsgi")
 _POLL_SECONDS = 0.05
 
 
@@ -34,15 +38,26 @@ def serve_simulator(sim: Simulator, environ: dict[str, Any], start_response: Any
         port = int(environ.get("SERVER_PORT") or 0) or None
     except ValueError:
         port = None
+    try:  # no further than the deployment's body limit (simulator/reading.py)
+        limit = body_limit(sim.contracts, sim.router, request.method, request.path, request.host, port)
+        body, refused = read_wsgi_body(request, limit)
+    except (RequestTimeout, BadFraming) as exc:
+        log.debug("%s %s: %s", request.method, request.path, exc)
+        _stop_reading(environ)
+        status, headers, payload = TIMEOUT_RESPONSE if isinstance(exc, RequestTimeout) else BAD_REQUEST_RESPONSE
+        return Response(payload, status=status, headers=headers)(environ, start_response)
+    if refused is not None:
+        _stop_reading(environ)
     sim_request = SimRequest(
         method=request.method,
         path=request.path,
         query=list(request.args.items(multi=True)),
         headers=Headers(request.headers.items()),
-        body=request.get_data(cache=False),
+        body=body,
         host=request.host,
         local_port=port,
         raw_query=request.query_string.decode("latin-1"),
+        body_refused=refused,
     )
     result = sim.handle(sim_request)
     if isinstance(result, TransportFault):  # a reset, hang or cut body happens on the socket itself
@@ -50,6 +65,14 @@ def serve_simulator(sim: Simulator, environ: dict[str, Any], start_response: Any
     else:
         response = Response(result.body, status=result.status, headers=result.headers)
     return response(environ, start_response)
+
+
+def _stop_reading(environ: dict[str, Any]) -> None:
+    """The dev server drains what the client still sends after the answer; a body left unread on
+    purpose (past the limit, too slow, broken) is not drained: the connection closes instead."""
+    reader = environ.get("apisim.reader")
+    if reader is not None:
+        reader.stopped = True
 
 
 class WsgiFaultInjector:

@@ -71,4 +71,6 @@ def apply_serve_options(config: SimulatorConfig, args: argparse.Namespace) -> Si
     for service, creds in config.credentials.items():
         credentials.setdefault(service, []).extend(creds)
     seed = config.seed if getattr(args, "seed", None) is not None else settings.get("seed", config.seed or 0)
-    return dataclasses.replace(config, seed=seed or 0, credentials=credentials, control=control)
+    reading = {name: getattr(args, name) for name in ("header_timeout", "body_timeout", "max_connections")
+               if getattr(args, name, None) is not None}  # simulator/reading.py
+    return dataclasses.replace(config, seed=seed or 0, credentials=credentials, control=control, **reading)
