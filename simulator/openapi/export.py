@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from simulator.auth import discover_schemes
-from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE
+from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE, SimulatorConfig
 from simulator.contracts import Contract, Deployment, Operation
 from simulator.openapi.security import security_scheme
 from simulator.contracts.refs import deref
@@ -60,6 +60,7 @@ class _Exporter:
         self.env = SigningEnv(clock=lambda: _SIGNED_AT)
         self.components: dict[str, Any] = {name: _rewrite_refs(schema) for name, schema in contract.defs.items()}
         self.used_schemes: dict[str, dict[str, Any] | None] = {}  # scheme -> the options of its first binding
+        self._reference: Any = None  # a simulator answering what no catalogue entry shows (built when needed)
 
     def document(self) -> dict[str, Any]:
         paths: dict[str, dict[str, Any]] = {}
@@ -187,17 +188,22 @@ class _Exporter:
         return top
 
     def responses(self, ops: list[Operation]) -> dict[str, Any]:
+        """Every answer, by status and then by media type: a status may carry a success of one type
+        and errors of another (AICP's getimage: a JPEG, or a JSON error, both 200)."""
         by_status: dict[int, dict[str, Any]] = {}
+
+        def at(status: int) -> dict[str, Any]:
+            return by_status.setdefault(status, {"descriptions": [], "media": {}, "headers": {}})
+
         for op in ops:
-            status = op.response.get("status", 200)
-            entry = by_status.setdefault(status, {"descriptions": [], "schemas": [], "headers": {}, "media": None})
+            entry = at(op.response.get("status", 200))
             entry["descriptions"].append(f"{op.id}: success")
             media = op.response.get("content_type", "application/json").split(";")[0].strip()
-            entry["media"] = media
+            schemas = entry["media"].setdefault(media, [])
             if "body" in op.response:
-                entry["schemas"].append(_rewrite_refs(op.response["body"]))
+                schemas.append(_rewrite_refs(op.response["body"]))
             elif not media.endswith("json"):
-                entry["schemas"].append({})
+                schemas.append({})
             for name, schema in (op.response.get("headers") or {}).items():
                 entry["headers"][name] = {"schema": _rewrite_refs(schema)}
         for op in ops:
@@ -205,25 +211,81 @@ class _Exporter:
             for code in self.shapes.documented_codes(op):
                 shape = self.shapes.shape(op, self.dep, code)
                 status = shape.status if shape else self.contract.errors[code].http_status
-                entry = by_status.setdefault(status, {"descriptions": [], "schemas": [], "headers": {}, "media": None})
+                entry = at(status)
                 entry["descriptions"].append(f"{code}: {self.contract.errors[code].message}")
                 if shape is not None:
                     schema, media = _error_schema(shape)
                     if schema is not None:
-                        entry["schemas"].append(schema)
-                        entry["media"] = entry["media"] or media
+                        entry["media"].setdefault(media, []).append(schema)
+        for status, schema, media, description in self.unmatched_answers(ops):
+            entry = at(status)
+            entry["descriptions"].append(description)
+            entry["media"].setdefault(media, []).append(schema)
+        for status, schema, media in self.limit_answers():
+            entry = at(status)
+            entry["descriptions"].append("the request body is over the service's limit (docs/limits.md)")
+            entry["media"].setdefault(media, []).append(schema)
         out: dict[str, Any] = {}
         for status in sorted(by_status):
             entry = by_status[status]
             response: dict[str, Any] = {"description": "\n".join(dict.fromkeys(entry["descriptions"]))}
             if entry["headers"]:
                 response["headers"] = entry["headers"]
-            schemas = _unique(entry["schemas"])
-            if schemas:
-                schema = schemas[0] if len(schemas) == 1 else {"anyOf": schemas}
-                response["content"] = {entry["media"] or "application/json": {"schema": schema}}
+            content = {}
+            for media, found in entry["media"].items():
+                schemas = _unique(found)
+                if schemas:
+                    content[media] = {"schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}
+            if any(media.endswith("json") for media in content):  # the service's own answers
+                for media in self.contract.raw.get("response_media_types", []):  # e.g. SAF's XML without Format
+                    content.setdefault(media, {"schema": {}})
+            if content:
+                response["content"] = content
             out[str(status)] = response
         return out
+
+    def unmatched_answers(self, ops: list[Operation]) -> list[tuple[int, dict[str, Any], str, str]]:
+        """What a request at a multiplexed path answers when no operation there fits it (CDC's
+        recommend URL, an unknown ``subtype``): the deployment's not-found error, as served."""
+        code = self.dep.not_found_error
+        body_keys = [k for op in ops for k in op.match if k.startswith("body.") and k.count(".") == 1]
+        if code is None or not body_keys:
+            return []
+        op = ops[0]
+        body = {k.split(".", 1)[1]: v for k, v in op.match.items() if k.startswith("body.")}
+        body[body_keys[-1].split(".", 1)[1]] = "apisim-no-such-operation"
+        sample = self._reference_answer(op, body)
+        if sample is None:
+            return []
+        try:
+            payload = json.loads(sample.body)
+        except ValueError:
+            return []
+        media = (sample.header("Content-Type") or "application/json").split(";")[0].strip().lower()
+        schema = _describe(payload, (), {("status",): payload.get("status")} if isinstance(payload, dict) else {})
+        schema["x-apisim-code"] = code
+        return [(sample.status, schema, media, f"{code}: no operation at this path fits the request")]
+
+    def _reference_answer(self, op: Operation, body: dict[str, Any]) -> Any:
+        """The answer of a reference simulator to ``body`` at ``op``'s path (matching comes before
+        authentication: no credentials needed)."""
+        from simulator.core import SimRequest
+        from simulator.simulator import Simulator
+
+        if self._reference is None:
+            self._reference = Simulator(SimulatorConfig(services=[self.contract.service], clock=lambda: _SIGNED_AT),
+                                        contracts={self.contract.service: self.contract})
+        url = f"http://{self.dep.original_host}{op.path}"
+        body.setdefault("id", 1)
+        body.setdefault("data", {})
+        return self._reference.handle(SimRequest.from_url(op.method, url, {"Content-Type": "application/json"},
+                                                          json.dumps(body).encode()))
+
+    def limit_answers(self) -> list[tuple[int, dict[str, Any], str]]:
+        """A body past the limit with no code of its own: the front server's bare 413 (HTML)."""
+        if self.contract.limits.too_large is not None:
+            return []
+        return [(413, {"type": "string"}, "text/html")]
 
     def _prepare_shapes(self, op: Operation) -> None:
         binding = op.binding(self.dep, "auth") or None
@@ -232,11 +294,18 @@ class _Exporter:
         maker = RequestMaker(self.contract, op, signing.credential if signing else None)
         draft = maker.baseline() or maker.fake(11)
 
+        shared_host = sum(d.original_host == self.dep.original_host for d in self.contract.deployments) > 1
+
         def prepared(d: Any) -> Any:
             d = d.copy()
             for name, value in client_params(schemes).items():
                 (d.params if d.params is not None else d.query)[name] = value
             request = strip_all(encode(d, op, self.dep.original_host), schemes, (binding or {}).get("options"))
+            if shared_host and not request.path.startswith(self.dep.base_path or "/"):
+                # Deployments sharing a host are told apart by base path; a path outside all of them
+                # (AICP's /face/getimage) reaches this deployment by its loopback port, as clients send it.
+                request.host = DEFAULT_HOST
+                request.local_port = int(local_origin(self.contract, self.dep).rpartition(":")[2])
             return signing.sign(request) if signing else request
 
         self.shapes.prepare(op, self.dep, prepared(draft), prepared(maker.variant(draft)))

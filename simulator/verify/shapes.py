@@ -136,7 +136,9 @@ class ErrorShapes:
             return None
         answers = []
         for ref, request in zip(self._refs, requests):
-            forced = _copy(request, host=dep.original_host)
+            # Aimed at the deployment's host, unless the request names its loopback port (deployments
+            # sharing a host, for a path outside their base paths: AICP's /face/getimage)
+            forced = _copy(request, host=request.host if request.local_port else dep.original_host)
             forced.headers[self.contract.forced_code_header] = code
             response = ref.handle(forced)
             entries = ref.journal.entries()
@@ -217,7 +219,7 @@ def json_path(parts: Any, root: str = "$.body") -> str:
 def _copy(request: SimRequest, host: str) -> SimRequest:
     return SimRequest(method=request.method, path=request.path, query=list(request.query),
                       headers=Headers(request.headers.items()), body=request.body, host=host,
-                      raw_query=request.raw_query)
+                      local_port=request.local_port, raw_query=request.raw_query)
 
 
 __all__ = ["ErrorShape", "ErrorShapes", "flatten", "json_path", "same"]
