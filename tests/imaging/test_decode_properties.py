@@ -56,7 +56,7 @@ def test_arbitrary_bytes_as_base64_input_give_bytes_or_a_typed_error(data):
     assert isinstance(_outcome(decode_base64, data), (bytes, ImageError))
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # no clock in tests
 @given(st.sampled_from(SEEDS), st.data())
 def test_corrupted_real_images_give_an_image_or_a_typed_error(seed, data):
     """Mutations of valid images reach deeper into the decoders than random bytes do."""
