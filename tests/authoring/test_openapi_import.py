@@ -91,7 +91,8 @@ def test_export_round_trips_paths_methods_schemas_and_statuses(imported):
             if method == "parameters":
                 continue
             out = exported["paths"]["/v1" + path][method]
-            assert set(out["responses"]) == set(op["responses"]), (path, method)
+            # plus the bare 413 apisim answers a body past the default limit (docs/limits.md)
+            assert set(out["responses"]) == set(op["responses"]) | {"413"}, (path, method)
             if "requestBody" in op:
                 assert out["requestBody"]["content"]["application/json"]["schema"] == \
                     op["requestBody"]["content"]["application/json"]["schema"]
