@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Subsystems that bring their own subcommands: each module has ``add_commands(subparsers)``
 # and sets ``handler`` on its parsers (``handler(args) -> int``).
 COMMAND_MODULES = (
-    "simulator.imaging.cli",
+    "simulator.faces.cli",
     "simulator.verify.cli",
     "simulator.openapi.cli",
     "simulator.control.cli",

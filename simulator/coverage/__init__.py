@@ -2,7 +2,8 @@
 
 Computed from the contracts and the journal (``compute``), shown as a terminal table
 (``terminal``), a static HTML report and JSON (``html``, ``CoverageReport.to_dict``), in pytest
-(``pytest_plugin``, a ``pytest11`` entry point), by ``apisim report`` (``cli``) and on the live
+(``simulator.testing.coverage_plugin``, a ``pytest11`` entry point, next to the fixtures' plugin),
+by ``apisim report`` (``cli``) and on the live
 dashboard at ``/__apisim/`` (``dashboard``). See docs/coverage.md.
 
     from simulator.coverage import CoverageData, compute, format_table

@@ -23,7 +23,7 @@ import struct
 from functools import lru_cache
 from typing import Sequence
 
-from simulator.faces.seeds import stable_rng
+from simulator.core.seeds import stable_rng
 
 EMBEDDING_DIM = 1024
 NOISE = 0.2

@@ -25,7 +25,7 @@ from simulator.faces.detect import FaceDetector, default_detector
 from simulator.faces.identity import Embedding, confidence_0_100, embedding_similarity, face_embedding
 from simulator.faces.pixels import MIN_SIDE, pixel_stats
 from simulator.faces.registry import PersonRegistry
-from simulator.faces.seeds import stable_rng
+from simulator.core.seeds import stable_rng
 from simulator.imaging.decode import DecodedImage
 from simulator.imaging.tags import FACE_KEYS, OCR_KEYS
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from simulator.fake.entities import cards, companies, invoices
 from simulator.faces.model import FaceModel, is_card_image
-from simulator.faces.seeds import stable_seed
+from simulator.core.seeds import stable_seed
 from simulator.imaging.decode import DecodedImage
 from simulator.imaging.tags import CARD_KINDS
 

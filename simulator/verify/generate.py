@@ -29,6 +29,7 @@ from simulator.contracts import Contract, Operation
 from simulator.contracts.refs import deref
 from simulator.fake import FakeData
 from simulator.pipeline.validate import validation_error
+from simulator.verify.errors import GenerationUnsupported
 from simulator.verify.outgoing import ABSENT, Draft, body_format, encode
 
 __all__ = ["GenerationUnsupported", "Provocation", "RequestMaker", "UNEXPECTED_FIELD", "fixture_images"]
@@ -59,10 +60,6 @@ class Provocation:
 
 def schema_kind(error: Any) -> str:
     return KIND_BY_KEYWORD.get(str(error.validator), "invalid")
-
-
-class GenerationUnsupported(Exception):
-    """A request schema uses something :mod:`simulator.verify.strategies` does not generate from."""
 
 
 class RequestMaker:

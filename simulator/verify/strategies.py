@@ -36,7 +36,7 @@ from hypothesis.strategies import SearchStrategy
 from jsonschema import Draft202012Validator, FormatChecker
 
 from simulator.contracts.refs import deref
-from simulator.verify.generate import GenerationUnsupported
+from simulator.verify.errors import GenerationUnsupported
 
 # Keywords that constrain nothing a generator must honour (annotations); ``x-*`` notes are skipped too.
 ANNOTATIONS = frozenset({"description", "title", "examples", "default", "$comment", "deprecated", "readOnly",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from simulator.imaging.cli import add_commands
+from simulator.faces.cli import add_commands
 from simulator.imaging.decode import fixture_images_dir, inspect_image
 from simulator.imaging.tags import read_tags
 

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from simulator.faces.seeds import stable_rng
+from simulator.core.seeds import stable_rng
 
 DEBIT = "借记卡"
 CREDIT = "贷记卡"

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 
 from simulator.fake.entities import people, places
-from simulator.faces.seeds import stable_rng
+from simulator.core.seeds import stable_rng
 
 # Brand words (字号) with their pinyin syllables; none repeats an industry word, so names never read 科技科技.
 BRANDS = (

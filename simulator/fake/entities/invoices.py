@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 
 from simulator.fake.entities import places
-from simulator.faces.seeds import stable_rng
+from simulator.core.seeds import stable_rng
 
 # Real quota-invoice denominations, in yuan.
 QUOTA_DENOMINATIONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from simulator.fake.entities import places
-from simulator.faces.seeds import stable_rng
+from simulator.core.seeds import stable_rng
 
 GENDERS = ("male", "female")
 

@@ -19,7 +19,7 @@ from simulator.core import ServiceError, SimResponse
 from simulator.faces.identity import embedding_similarity, face_embedding
 from simulator.imaging.decode import ImageError, decode_image
 from simulator.imaging.synth import generate
-from simulator.faces.seeds import stable_seed
+from simulator.core.seeds import stable_seed
 from simulator.pipeline.context import Context
 from simulator.pipeline.service import Reply
 from simulator.services.aliyun_saf import checks, gateway, models

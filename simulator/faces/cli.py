@@ -1,7 +1,8 @@
 """``apisim image``: tag an image with content, generate a synthetic one, show what the simulator sees.
 
-The main CLI (``simulator/cli.py``) calls :func:`add_commands` with its
-subparsers; every command sets ``handler`` (and its alias ``func``): ``args -> exit code``.
+It lives with the face model rather than in ``simulator/imaging`` because ``show`` and the tag
+checks need the model, which itself builds on imaging (the arrows point one way). The main CLI
+(``simulator/cli.py``) calls :func:`add_commands` with its subparsers; every command sets ``handler`` (and its alias ``func``): ``args -> exit code``.
 
     apisim image tag in.jpg --faces 1 --person alice -o alice.jpg
     apisim image generate --faces 2 --person alice,bob -o pair.png

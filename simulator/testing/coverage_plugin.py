@@ -1,4 +1,4 @@
-"""Contract coverage in pytest (second ``pytest11`` entry point, next to the apisim fixtures).
+"""Contract coverage in pytest (second ``pytest11`` entry point, next to the apisim fixtures' plugin).
 
 Every simulator a fixture hands out (an :class:`~simulator.testing.ApisimServer` or a
 :class:`~simulator.simulator.Simulator`) is tracked; at the end of the session a table says, per
