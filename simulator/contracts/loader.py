@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
@@ -106,6 +106,7 @@ def _check_references(raw: dict, file: str) -> None:
             if dep not in deployments:
                 raise ContractError(f"{file}: {where}.deployments[{i}]: unknown deployment {dep!r}")
     _check_schema_refs(raw, file)
+    _check_schema_extensions(raw, file)
 
 
 def _check_schema_refs(raw: dict, file: str) -> None:
@@ -125,6 +126,65 @@ def _check_schema_refs(raw: dict, file: str) -> None:
                 walk(value, [*path, index])
 
     walk(raw, [])
+
+
+# Keywords whose value is a schema, a list of schemas, or a map of names to schemas (JSON Schema 2020-12).
+_SUBSCHEMA = ("additionalProperties", "items", "contains", "not", "if", "then", "else", "propertyNames",
+              "unevaluatedProperties", "unevaluatedItems", "contentSchema")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs")
+
+
+def _schemas_of(raw: dict) -> Iterator[tuple[list[object], Any]]:
+    """Every JSON Schema in a contract, with its path."""
+    for name, schema in raw.get("$defs", {}).items():
+        yield ["$defs", name], schema
+    for op_id, op in raw["operations"].items():
+        for part, schema in op.get("request", {}).items():
+            if part in ("path_params", "query", "headers", "body", "params"):
+                yield ["operations", op_id, "request", part], schema
+        response = op["response"]
+        if "body" in response:
+            yield ["operations", op_id, "response", "body"], response["body"]
+        for name, schema in (response.get("headers") or {}).items():
+            yield ["operations", op_id, "response", "headers", name], schema
+    for code, entry in raw["errors"].items():
+        if "x-schema" in entry:
+            yield ["errors", code, "x-schema"], entry["x-schema"]
+
+
+def _check_schema_extensions(raw: dict, file: str) -> None:
+    """Inside a JSON Schema, an ``x-`` keyword must be one the meta-schema declares (schema_extensions)."""
+    declared = _extensions_validator()
+
+    def walk(node: Any, path: list[object]) -> None:
+        if not isinstance(node, dict):
+            return
+        extensions = {key: value for key, value in node.items() if key.startswith("x-")}
+        if extensions:
+            error = next(iter(declared.iter_errors(extensions)), None)
+            if error is not None:
+                known = ", ".join(sorted(declared.schema["properties"]))
+                raise ContractError(f"{file}: {_json_path([*path, *error.absolute_path])}: {error.message} "
+                                    f"(x- keywords a schema may carry: {known}; contract.schema.json declares them)")
+        for key in _SUBSCHEMA:
+            if key in node:
+                walk(node[key], [*path, key])
+        for key in _SUBSCHEMA_LISTS:
+            for index, sub in enumerate(node.get(key) or []):
+                walk(sub, [*path, key, index])
+        for key in _SUBSCHEMA_MAPS:
+            for name, sub in (node.get(key) or {}).items():
+                walk(sub, [*path, key, name])
+
+    for path, schema in _schemas_of(raw):
+        walk(schema, path)
+
+
+@lru_cache(maxsize=1)
+def _extensions_validator() -> Draft202012Validator:
+    meta = json.loads((contracts_dir() / META_SCHEMA_FILE).read_text("utf-8"))
+    return Draft202012Validator(meta["$defs"]["schema_extensions"])
 
 
 def load_contracts(directory: Path | str | None = None, services: Iterable[str] | None = None) -> dict[str, Contract]:
