@@ -3,10 +3,14 @@
 The SQLite store keeps its lists (the journal) as lines in files: a value holding U+2028, U+0085
 or another character Python counts as a line break must not split its line (review B2: one such
 request body made ``/__apisim/requests`` answer 500 until a reset). Lone surrogates are JSON
-too (``json.dumps("\\ud800")`` works), so they are in the alphabet.
+too (``json.dumps("\\ud800")`` works), so they are in the alphabet; a high surrogate followed by a
+low one is not, because JSON itself cannot tell that pair from the astral character it spells
+(``json.loads(json.dumps("\\ud800\\udc00"))`` is ``"\\U00010000"``).
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +21,9 @@ from simulator.store import open_store
 # Every code point, surrogates included, with the line breaks str.splitlines() knows made likely.
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 SURROGATES = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"])
-TEXT = st.text(st.one_of(st.sampled_from(LINE_BREAKS), SURROGATES, st.characters(codec=None)), max_size=30)
+SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+TEXT = st.text(st.one_of(st.sampled_from(LINE_BREAKS), SURROGATES, st.characters(codec=None)), max_size=30).filter(
+    lambda text: not SURROGATE_PAIR.search(text))
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
