@@ -4,7 +4,8 @@ nine deployments of one platform (``contracts/aicp.json``).
 """
 
 from simulator.pipeline.service import Scenario, ServiceDefinition
-from simulator.services.aicp import envelopes, ha_queue, handlers, seed
+from simulator.services.aicp import envelopes, handlers
+from simulator.services.aicp.models import ha_queue, seed
 
 SERVICE = ServiceDefinition(
     name="aicp",

@@ -19,7 +19,7 @@ from typing import Any
 from simulator.contracts import ErrorEntry
 from simulator.core import SimResponse
 from simulator.pipeline.context import Context
-from simulator.services.aicp import clock, stats
+from simulator.services.aicp.models import clock, stats
 
 
 class FlagEnvelope:

@@ -22,7 +22,8 @@ from simulator.imaging.synth import generate
 from simulator.core.seeds import stable_seed
 from simulator.pipeline.context import Context
 from simulator.pipeline.service import Reply
-from simulator.services.aliyun_saf import checks, gateway, models
+from simulator.services.aliyun_saf import models
+from simulator.services.aliyun_saf.models import checks, gateway
 from simulator.services.aliyun_saf.codes import query_codes, raw_entry
 
 OK = {"Code": 200, "Message": "OK"}

@@ -1,4 +1,4 @@
-"""CDC-Python's answer shapes, and the request-envelope check that runs before matching.
+"""CDC-Python's answer shapes (the request envelope is checked in :mod:`.params`, before matching).
 
 Every answer is HTTP 200 with ``{id, status, message, data}``: ``id`` echoes
 the request's, ``status`` is 0, a global status (< 0) or the operation's local
@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.contracts import ErrorEntry
-from simulator.core import ServiceError, SimRequest, SimResponse
+from simulator.core import SimRequest, SimResponse
 from simulator.pipeline.context import Context
 
 SUCCESS_MESSAGE = "Successful"
 NO_ID = -1  # answered when the request carried no usable id, as the document's examples do
-ENVELOPE_KEYS = ("id", "type", "subtype", "data")
 
 
 def request_id(request: SimRequest) -> int:
@@ -62,28 +61,3 @@ class YanxuanEnvelope:
         status = status_of(ctx, entry)
         return SimResponse.json(entry.http_status, {"id": request_id(ctx.request), "status": status,
                                                     "code": status, "message": message, "data": {}})
-
-
-def check_envelope(request: SimRequest) -> dict[str, Any]:
-    """``parse_params``: the request envelope must hold id, type, subtype and data of the right types.
-
-    It runs before matching, because ``type``/``subtype`` choose the operation: a
-    request without them could not be matched at all, yet the document answers -1.
-    """
-    try:
-        body = request.json()
-    except (ValueError, RecursionError):
-        raise ServiceError("-1", detail="the body is not JSON; send {id, type, subtype, data}") from None
-    if not isinstance(body, dict):
-        raise ServiceError("-1", detail="the body is not a JSON object; send {id, type, subtype, data}")
-    missing = [key for key in ENVELOPE_KEYS if key not in body]
-    if missing:
-        raise ServiceError("-1", detail=f"$.body: missing {', '.join(missing)}")
-    if request_id(request) == NO_ID and body["id"] != NO_ID:
-        raise ServiceError("-2", detail="$.body.id: must be an integer")
-    for key in ("type", "subtype"):
-        if not isinstance(body[key], str):
-            raise ServiceError("-2", detail=f"$.body.{key}: must be a string")
-    if not isinstance(body["data"], dict):
-        raise ServiceError("-2", detail="$.body.data: must be an object")
-    return {"type": body["type"], "subtype": body["subtype"]}

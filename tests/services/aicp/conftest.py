@@ -13,7 +13,7 @@ from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.contracts import load_contracts
 from simulator import Simulator
-from simulator.services.aicp import ha_queue
+from simulator.services.aicp.models import ha_queue
 
 ADMIN_TOKEN = "YXBpc2ltLWFkbWluLXRvaw=="  # the contract's demo admin credential
 FIXTURE_IMAGES = Path(__file__).resolve().parents[3] / "fixtures" / "images"

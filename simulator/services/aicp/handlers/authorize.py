@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator.auth import aicp_token
 from simulator.pipeline.context import Context
-from simulator.services.aicp.replies import fail, ok, text
+from simulator.services.aicp.codes import fail, ok, text
 
 
 def _due_time(ctx: Context) -> str:

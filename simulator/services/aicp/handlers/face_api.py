@@ -6,8 +6,8 @@ from typing import Any
 
 from simulator.faces.identity import encode_feature
 from simulator.pipeline.context import Context
-from simulator.services.aicp import faces, photos, platform
-from simulator.services.aicp.replies import fail, ok, text
+from simulator.services.aicp.models import faces, photos, platform
+from simulator.services.aicp.codes import fail, ok, text
 
 ENTRY_OK = "人脸录入成功"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.pipeline.context import Context
-from simulator.services.aicp import clock, ha_queue
-from simulator.services.aicp.replies import fail, ok, text
+from simulator.services.aicp.models import clock, ha_queue
+from simulator.services.aicp.codes import fail, ok, text
 
 RESUMED = "异常数据恢复成功"
 

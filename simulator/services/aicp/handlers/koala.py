@@ -7,8 +7,8 @@ from typing import Any
 
 from simulator.core import ServiceError
 from simulator.pipeline.context import Context
-from simulator.services.aicp import engine, faces
-from simulator.services.aicp.replies import fail, text
+from simulator.services.aicp.models import engine, faces
+from simulator.services.aicp.codes import fail, text
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_]{1,48}")
 APP_PATTERN = re.compile(r"[A-Za-z0-9_]{1,64}")

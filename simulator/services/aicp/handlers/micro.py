@@ -6,8 +6,8 @@ from typing import Any
 
 from simulator.faces.model import Face
 from simulator.pipeline.context import Context
-from simulator.services.aicp import engine, faces, ha_queue, ids, photos
-from simulator.services.aicp.replies import fail, ok, text
+from simulator.services.aicp.models import engine, faces, ha_queue, ids, photos
+from simulator.services.aicp.codes import fail, ok, text
 
 
 def _base(ctx: Context, group_id: str) -> dict[str, Any]:

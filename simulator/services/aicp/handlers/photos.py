@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from simulator.pipeline.context import Context
 from simulator.pipeline.service import Reply
-from simulator.services.aicp import photos
+from simulator.services.aicp.models import photos
 
 
 def photo_person(ctx: Context) -> Reply:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.pipeline.context import Context
-from simulator.services.aicp import clock, stats
-from simulator.services.aicp.replies import fail, ok
+from simulator.services.aicp.models import clock, stats
+from simulator.services.aicp.codes import fail, ok
 
 FLAT = {"method_call": stats.per_method, "cost_time": stats.each_call}
 PERIODS = {"count_by_day": "day", "count_by_week": "week", "count_by_month": "month"}

@@ -6,8 +6,8 @@ import hashlib
 from typing import Any
 
 from simulator.pipeline.context import Context
-from simulator.services.aicp import accounts, engine, faces, ha_queue, ids, photos
-from simulator.services.aicp.replies import fail, ok, text
+from simulator.services.aicp.models import accounts, engine, faces, ha_queue, ids, photos
+from simulator.services.aicp.codes import fail, ok, text
 
 HOME_PAGE = "/pages/index.html"
 # The engine library registered users' faces live in (the platform's own, not a 7.1 base).

@@ -6,7 +6,7 @@ from typing import Any
 
 from simulator.core import ServiceError
 from simulator.pipeline.context import Context
-from simulator.services.cdc_python.geo import distance_m
+from simulator.services.cdc_python.models.geo import distance_m
 from simulator.services.cdc_python.handlers._reply import ok
 from simulator.services.cdc_python.models import clock, items, posts, users
 

@@ -7,7 +7,7 @@ from typing import Any
 from simulator.auth import cdc_token
 from simulator.core import ServiceError
 from simulator.pipeline.context import Context
-from simulator.services.cdc_python.geo import distance_m, valid_point
+from simulator.services.cdc_python.models.geo import distance_m, valid_point
 from simulator.services.cdc_python.handlers._reply import ok
 
 

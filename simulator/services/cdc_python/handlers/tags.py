@@ -7,7 +7,7 @@ from typing import Any
 from simulator.core import ServiceError
 from simulator.pipeline.context import Context
 from simulator.services.cdc_python.handlers._reply import ok
-from simulator.services.cdc_python.keywords import keywords
+from simulator.services.cdc_python.models.keywords import keywords
 from simulator.services.cdc_python.models import items
 
 

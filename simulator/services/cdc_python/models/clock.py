@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from simulator.core.clock import BEIJING as CHINA
+from simulator.pipeline.context import Context
+
 CHINA_OFFSET_S = 8 * 3600
 DAY_S = 86400
 # Dates accepted as a birthday or an ID card's validity: 1900-01-01 to 2100-12-31, China time.
@@ -14,7 +16,7 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=CHINA).timestamp()
 LATEST = datetime(2101, 1, 1, tzinfo=CHINA).timestamp()
 
 
-def now(ctx: Any) -> float:
+def now(ctx: Context) -> float:
     return ctx.clock().timestamp()
 
 

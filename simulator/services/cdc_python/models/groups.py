@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from simulator.core import ServiceError
+from simulator.pipeline.context import Context
 
 GROUPS_NS = "groups"
 COUNTERS_NS = "counters"
@@ -23,19 +24,19 @@ def seed(store: Any, groups: list[dict[str, Any]]) -> None:
         store.incr(COUNTERS_NS, "group", top - current)
 
 
-def get(ctx: Any, group_id: int) -> dict[str, Any] | None:
+def get(ctx: Context, group_id: int) -> dict[str, Any] | None:
     return ctx.store.get(GROUPS_NS, str(group_id))
 
 
-def all_groups(ctx: Any) -> list[dict[str, Any]]:
+def all_groups(ctx: Context) -> list[dict[str, Any]]:
     return sorted((g for _, g in ctx.store.items(GROUPS_NS)), key=lambda g: g["group_id"])
 
 
-def by_name(ctx: Any, name: str) -> dict[str, Any] | None:
+def by_name(ctx: Context, name: str) -> dict[str, Any] | None:
     return next((g for g in all_groups(ctx) if g["group_name"] == name), None)
 
 
-def create(ctx: Any, name: str, content: str, op: str) -> dict[str, Any]:
+def create(ctx: Context, name: str, content: str, op: str) -> dict[str, Any]:
     if not name.strip() or len(name) > NAME_MAX:
         raise ServiceError(f"{op}.101", detail=f"group_name must be 1-{NAME_MAX} characters")
     # Names are unique: claim the name atomically before taking an id.
@@ -55,7 +56,7 @@ def group_id_of(value: Any, op: str) -> int:
     raise ServiceError(f"{op}.100", detail=f"group_id {value!r} is not an integer")
 
 
-def resolve(ctx: Any, data: dict[str, Any], op: str) -> dict[str, Any]:
+def resolve(ctx: Context, data: dict[str, Any], op: str) -> dict[str, Any]:
     """The group ``group_id`` (preferred) or ``group_name`` names: 100 / 101 / 102 as documented."""
     if data.get("group_id") is not None:
         group = get(ctx, group_id_of(data["group_id"], op))
@@ -68,10 +69,10 @@ def resolve(ctx: Any, data: dict[str, Any], op: str) -> dict[str, Any]:
     return group
 
 
-def update_content(ctx: Any, group: dict[str, Any], content: str) -> None:
+def update_content(ctx: Context, group: dict[str, Any], content: str) -> None:
     ctx.store.put(GROUPS_NS, str(group["group_id"]), {**group, "group_content": content})
 
 
-def delete(ctx: Any, group: dict[str, Any]) -> None:
+def delete(ctx: Context, group: dict[str, Any]) -> None:
     ctx.store.delete(GROUPS_NS, str(group["group_id"]))
     ctx.store.delete("group_names", group["group_name"])

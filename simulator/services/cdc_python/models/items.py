@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.services.cdc_python.keywords import keywords as extract_keywords
+from simulator.pipeline.context import Context
+from simulator.services.cdc_python.models.keywords import keywords as extract_keywords
 
 KEYWORDS_NS = "item_keywords"
 NO_ITEM = object()  # marks an item_id that is not even shaped like one
 
 
-def catalogue(ctx: Any) -> list[dict[str, Any]]:
+def catalogue(ctx: Context) -> list[dict[str, Any]]:
     return [{k: v for k, v in item.items() if not k.startswith("x-")}
             for item in ctx.contract.raw.get("x-seed", {}).get("items", [])]
 
@@ -32,19 +33,19 @@ def normalise_id(value: Any) -> Any:
     return NO_ITEM
 
 
-def find(ctx: Any, item_id: Any) -> dict[str, Any] | None:
+def find(ctx: Context, item_id: Any) -> dict[str, Any] | None:
     wanted = normalise_id(item_id)
     if wanted is None or wanted is NO_ITEM:
         return None
     return next((item for item in catalogue(ctx) if item["id"] == wanted), None)
 
 
-def keywords_of(ctx: Any, item: dict[str, Any]) -> list[str]:
+def keywords_of(ctx: Context, item: dict[str, Any]) -> list[str]:
     stored = ctx.store.get(KEYWORDS_NS, item["id"])
     return stored if stored is not None else extract_keywords(item["name"])
 
 
-def refresh_keywords(ctx: Any, item: dict[str, Any]) -> list[str]:
+def refresh_keywords(ctx: Context, item: dict[str, Any]) -> list[str]:
     words = extract_keywords(item["name"])
     ctx.store.put(KEYWORDS_NS, item["id"], words)
     return words

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from simulator.pipeline.context import Context
 from simulator.services.cdc_python.models import clock, users
 
 MESSAGES_NS = "messages"
@@ -35,7 +36,7 @@ def if_new_mode(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value in (NEW, READ, ALL) else NEW
 
 
-def send(ctx: Any, sender: str, receiver: str, title: str, content: str) -> dict[str, Any]:
+def send(ctx: Context, sender: str, receiver: str, title: str, content: str) -> dict[str, Any]:
     message = {"msg_id": ctx.store.incr("counters", "msg"), "sender": sender, "receiver": receiver,
                "type": "private", "subtype": "default", "title": title, "content": content,
                "add_time": clock.now(ctx), "extra": ""}
@@ -43,7 +44,7 @@ def send(ctx: Any, sender: str, receiver: str, title: str, content: str) -> dict
     return message
 
 
-def get(ctx: Any, msg_id: int) -> dict[str, Any] | None:
+def get(ctx: Context, msg_id: int) -> dict[str, Any] | None:
     return ctx.store.get(MESSAGES_NS, str(msg_id))
 
 
@@ -51,11 +52,11 @@ def _newest_first(messages: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(messages, key=lambda m: (m["add_time"], m["msg_id"]), reverse=True)
 
 
-def all_messages(ctx: Any) -> list[dict[str, Any]]:
+def all_messages(ctx: Context) -> list[dict[str, Any]]:
     return _newest_first(m for _, m in ctx.store.items(MESSAGES_NS))
 
 
-def is_system(ctx: Any, message: dict[str, Any]) -> bool:
+def is_system(ctx: Context, message: dict[str, Any]) -> bool:
     return users.is_system_sender(ctx, message.get("sender"))
 
 
@@ -63,24 +64,24 @@ def received_by(message: dict[str, Any], username: str) -> bool:
     return message.get("receiver") in (None, username)
 
 
-def is_read(ctx: Any, message: dict[str, Any], username: str) -> bool:
+def is_read(ctx: Context, message: dict[str, Any], username: str) -> bool:
     return bool(ctx.store.get(READS_NS, f"{message['msg_id']}:{username}", False))
 
 
-def mark_read(ctx: Any, message: dict[str, Any], username: str) -> None:
+def mark_read(ctx: Context, message: dict[str, Any], username: str) -> None:
     ctx.store.put(READS_NS, f"{message['msg_id']}:{username}", True)
 
 
-def system_for(ctx: Any, username: str) -> list[dict[str, Any]]:
+def system_for(ctx: Context, username: str) -> list[dict[str, Any]]:
     """System messages the user receives (sent to them or to everyone), newest first."""
     return [m for m in all_messages(ctx) if is_system(ctx, m) and received_by(m, username)]
 
 
-def private_received(ctx: Any, username: str) -> list[dict[str, Any]]:
+def private_received(ctx: Context, username: str) -> list[dict[str, Any]]:
     return [m for m in all_messages(ctx) if not is_system(ctx, m) and m.get("receiver") == username]
 
 
-def private_involving(ctx: Any, username: str) -> list[dict[str, Any]]:
+def private_involving(ctx: Context, username: str) -> list[dict[str, Any]]:
     """Private messages the user sent or received, newest first."""
     return [m for m in all_messages(ctx)
             if not is_system(ctx, m) and m.get("receiver") is not None and username in (m["sender"], m["receiver"])]
@@ -90,29 +91,29 @@ def counterpart(message: dict[str, Any], username: str) -> str:
     return message["receiver"] if message["sender"] == username else message["sender"]
 
 
-def read_for(ctx: Any, message: dict[str, Any], username: str) -> bool:
+def read_for(ctx: Context, message: dict[str, Any], username: str) -> bool:
     """Read from the user's point of view: their own sent messages count as read (the notice on if_new 0)."""
     return message["sender"] == username or is_read(ctx, message, message["receiver"] or username)
 
 
-def keep(ctx: Any, message: dict[str, Any], username: str, mode: int) -> bool:
+def keep(ctx: Context, message: dict[str, Any], username: str, mode: int) -> bool:
     if mode == ALL:
         return True
     return read_for(ctx, message, username) == (mode == READ)
 
 
-def status_flag(ctx: Any, message: dict[str, Any], username: str) -> bool:
+def status_flag(ctx: Context, message: dict[str, Any], username: str) -> bool:
     """The message's read flag: the receiver's (for a broadcast, this user's)."""
     return is_read(ctx, message, message.get("receiver") or username)
 
 
-def inbox_view(ctx: Any, message: dict[str, Any], username: str) -> dict[str, Any]:
+def inbox_view(ctx: Context, message: dict[str, Any], username: str) -> dict[str, Any]:
     """The shape Msg - sys and Msg - filter answer."""
     return {"msg_id": message["msg_id"], "type": message["type"], "subtype": message["subtype"],
             "title": message["title"], "content": message["content"], "add_time": message["add_time"],
             "status": status_flag(ctx, message, username), "extra": message.get("extra", "")}
 
 
-def record_view(ctx: Any, message: dict[str, Any], username: str) -> dict[str, Any]:
+def record_view(ctx: Context, message: dict[str, Any], username: str) -> dict[str, Any]:
     """The shape of a Msg - private record: ``source`` 1 when the user sent it."""
     return {"source": 1 if message["sender"] == username else 0, **inbox_view(ctx, message, username)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.core import ServiceError
+from simulator.pipeline.context import Context
 from simulator.services.cdc_python.models import clock
 
 REALAUTH_NS = "realauth"
@@ -18,7 +19,7 @@ GENDERS = ("male", "female")
 FIELD_ORDER = ("id_type", "id", "name", "gender", "nation", "birthday", "address", "organization", "date_start", "date_end")
 
 
-def get(ctx: Any, username: str) -> dict[str, Any] | None:
+def get(ctx: Context, username: str) -> dict[str, Any] | None:
     return ctx.store.get(REALAUTH_NS, username)
 
 
@@ -44,7 +45,7 @@ def _optional_dates(data: dict[str, Any], start_code: str, end_code: str) -> dic
     return out
 
 
-def create(ctx: Any, username: str, data: dict[str, Any]) -> dict[str, Any]:
+def create(ctx: Context, username: str, data: dict[str, Any]) -> dict[str, Any]:
     op = "realauth_create"
     if data["id_type"] not in ID_TYPES:
         raise ServiceError(f"{op}.200", detail="id_type must be sfz")
@@ -71,7 +72,7 @@ def create(ctx: Any, username: str, data: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def update(ctx: Any, username: str, data: dict[str, Any]) -> dict[str, Any]:
+def update(ctx: Context, username: str, data: dict[str, Any]) -> dict[str, Any]:
     op = "realauth_update"
     record = get(ctx, username)
     if record is None:

@@ -10,36 +10,37 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.auth import cdc_token
+from simulator.pipeline.context import Context
 
 LOCATIONS_NS = "locations"
 
 
-def all_users(ctx: Any) -> list[dict[str, Any]]:
+def all_users(ctx: Context) -> list[dict[str, Any]]:
     return cdc_token.all_users(ctx.credentials(), ctx.store)
 
 
-def find(ctx: Any, username: Any) -> dict[str, Any] | None:
+def find(ctx: Context, username: Any) -> dict[str, Any] | None:
     if not isinstance(username, str) or not username:
         return None
     return next((u for u in all_users(ctx) if u["username"] == username), None)
 
 
-def caller(ctx: Any) -> str:
+def caller(ctx: Context) -> str:
     return ctx.identity["username"]
 
 
-def nickname(ctx: Any, username: str) -> str:
+def nickname(ctx: Context, username: str) -> str:
     user = find(ctx, username) or {}
     return str(user.get("nickname") or username)
 
 
-def system_user(ctx: Any) -> str | None:
+def system_user(ctx: Context) -> str | None:
     """The user whose messages are system messages (guosai), if it exists."""
     name = ctx.contract.raw.get("x-system-user", "guosai")
     return name if find(ctx, name) is not None else None
 
 
-def is_system_sender(ctx: Any, sender: str | None) -> bool:
+def is_system_sender(ctx: Context, sender: str | None) -> bool:
     """System messages are those sent by the system user or by nobody."""
     return not sender or sender == ctx.contract.raw.get("x-system-user", "guosai")
 
@@ -55,7 +56,7 @@ def register(store: Any, username: str, token: str, *, nickname: str = "", admin
     return {"username": username, **record}
 
 
-def location(ctx: Any, username: str) -> tuple[float, float] | None:
+def location(ctx: Context, username: str) -> tuple[float, float] | None:
     stored = ctx.store.get(LOCATIONS_NS, username)
     if stored is not None:
         return stored[0], stored[1]
@@ -65,5 +66,5 @@ def location(ctx: Any, username: str) -> tuple[float, float] | None:
     return None
 
 
-def remember_location(ctx: Any, username: str, lat: float, lng: float) -> None:
+def remember_location(ctx: Context, username: str, lat: float, lng: float) -> None:
     ctx.store.put(LOCATIONS_NS, username, [lat, lng])

@@ -12,7 +12,8 @@ from typing import Any
 
 from simulator.faces.model import Face
 from simulator.imaging.decode import DecodedImage
-from simulator.services.aicp import faces, ids, photos
+from simulator.pipeline.context import Context
+from simulator.services.aicp.models import faces, ids, photos
 
 PERSONS_NS = "platform:persons"
 SEX_CN = {1: "男", 2: "女"}
@@ -33,7 +34,7 @@ def _key(group_id: str, person_id: str) -> str:
     return f"{group_id}\x1f{person_id}"
 
 
-def enrol(ctx: Any, body: dict[str, Any], image: DecodedImage, face: Face) -> dict[str, Any]:
+def enrol(ctx: Context, body: dict[str, Any], image: DecodedImage, face: Face) -> dict[str, Any]:
     fields = dict(body)
     for alias, name in ALIASES.items():
         if alias in fields and name not in fields:
@@ -60,15 +61,15 @@ def enrol(ctx: Any, body: dict[str, Any], image: DecodedImage, face: Face) -> di
     return record
 
 
-def find(ctx: Any, group_id: str, person_id: str) -> dict[str, Any] | None:
+def find(ctx: Context, group_id: str, person_id: str) -> dict[str, Any] | None:
     return ctx.store.get(PERSONS_NS, _key(str(group_id), str(person_id)))
 
 
-def remove(ctx: Any, group_id: str, person_id: str) -> bool:
+def remove(ctx: Context, group_id: str, person_id: str) -> bool:
     return ctx.store.delete(PERSONS_NS, _key(str(group_id), str(person_id)))
 
 
-def best_match(ctx: Any, group_id: str, face: Face) -> tuple[dict[str, Any] | None, float]:
+def best_match(ctx: Context, group_id: str, face: Face) -> tuple[dict[str, Any] | None, float]:
     """The most similar person of the group and the similarity (0 when the group is empty)."""
     best, best_score = None, 0.0
     for _, record in ctx.store.items(PERSONS_NS):

@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.imaging.decode import DecodedImage
+from simulator.pipeline.context import Context
 from simulator.pipeline.runtime import Runtime
-from simulator.services.aicp import accounts, clock, engine, ids
+from simulator.services.aicp.models import accounts, clock, engine, ids
 
 QUEUE_NS = "ha:queue"
 REPLAY_NS = "ha:replay"
@@ -32,7 +33,7 @@ def set_engine_down(store: Any, down: bool = True) -> None:
     store.put(SCENARIO_NS, ENGINE_DOWN, bool(down))
 
 
-def engine_down(ctx: Any) -> bool:
+def engine_down(ctx: Context) -> bool:
     """Is the engine down for this engine call?
 
     The control plane's ``aicp/engine`` scenario (states ``up``/``down``, one per engine call) decides
@@ -50,7 +51,7 @@ def engine_url(runtime: Runtime) -> str:
     return f"http://{runtime.config.host}:{runtime.port_of(koala)}/"
 
 
-def queue(ctx: Any, *, person_db_lib: str, image: DecodedImage, replay: dict[str, Any]) -> dict[str, Any]:
+def queue(ctx: Context, *, person_db_lib: str, image: DecodedImage, replay: dict[str, Any]) -> dict[str, Any]:
     """Record an engine call that could not be made; returns the queued item."""
     moment = clock.now(ctx)
     item_id, person_id = ids.snowflake(ctx), ids.snowflake(ctx)
@@ -82,7 +83,7 @@ def find(store: Any, item_id: str) -> dict[str, Any] | None:
     return store.get(QUEUE_NS, str(item_id))
 
 
-def resume(ctx: Any, item_id: str) -> None:
+def resume(ctx: Context, item_id: str) -> None:
     """Replay one queued call (once: a solved item stays solved) and mark it solved."""
     item = find(ctx.store, item_id)
     if item is None or int(item["issolved"]) == 1:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from simulator.core.clock import BEIJING as PLATFORM_TZ
 from simulator.core.clock import DATE_TIME_FORMAT as DATETIME
 from simulator.core.clock import parse_beijing_time as parse
+from simulator.pipeline.context import Context
 
 
-def now(ctx: Any) -> datetime:
+def now(ctx: Context) -> datetime:
     """The simulator's clock in Beijing time."""
     return ctx.clock().astimezone(PLATFORM_TZ)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.core import ServiceError
+from simulator.pipeline.context import Context
 
 
 def ok(data: Any, message: str | None = None) -> dict[str, Any]:
@@ -18,7 +19,7 @@ def ok(data: Any, message: str | None = None) -> dict[str, Any]:
     return body
 
 
-def fail(ctx: Any, code: str, detail: str | None = None, **values: Any) -> ServiceError:
+def fail(ctx: Context, code: str, detail: str | None = None, **values: Any) -> ServiceError:
     """The catalogue entry ``code``, its ``x-message-template`` filled with ``values`` when it has one."""
     template = ctx.contract.raw["errors"][code].get("x-message-template")
     message = template.format(**values) if template and values else None

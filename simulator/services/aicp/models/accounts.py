@@ -5,28 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.faces.model import Face
-from simulator.services.aicp import faces
+from simulator.pipeline.context import Context
+from simulator.services.aicp.models import faces
 
 ACCOUNTS_NS = "accounts"
 
 
-def find(ctx: Any, username: str) -> dict[str, Any] | None:
+def find(ctx: Context, username: str) -> dict[str, Any] | None:
     return ctx.store.get(ACCOUNTS_NS, username)
 
 
-def register(ctx: Any, record: dict[str, Any]) -> bool:
+def register(ctx: Context, record: dict[str, Any]) -> bool:
     """False when the username is taken (atomic)."""
     return ctx.store.add_if_absent(ACCOUNTS_NS, record["username"], record)
 
 
-def activate_face(ctx: Any, username: str, face: dict[str, Any]) -> None:
+def activate_face(ctx: Context, username: str, face: dict[str, Any]) -> None:
     """Give a registered account its face (at once, or when a queued engine operation is resumed)."""
     record = find(ctx, username)
     if record is not None:
         ctx.store.put(ACCOUNTS_NS, username, {**record, "face": face})
 
 
-def best_match(ctx: Any, face: Face) -> tuple[dict[str, Any] | None, float]:
+def best_match(ctx: Context, face: Face) -> tuple[dict[str, Any] | None, float]:
     best, best_score = None, 0.0
     for _, account in sorted(ctx.store.items(ACCOUNTS_NS)):
         if not account.get("face"):

@@ -16,7 +16,8 @@ from collections import OrderedDict
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
-from simulator.services.aicp import clock
+from simulator.pipeline.context import Context
+from simulator.services.aicp.models import clock
 
 CALLS_NS = "stats:calls"
 HISTORY_DAYS = 90
@@ -34,7 +35,7 @@ CAMEL_FIELDS = ("traceId", "username", "visitIp", "visitTime", "visitDesc", "vis
 # --- recording ---------------------------------------------------------------------------------
 
 
-def record_call(ctx: Any, ok: bool, code: str | None = None) -> None:
+def record_call(ctx: Context, ok: bool, code: str | None = None) -> None:
     """Count this call if its operation is one the statistics report (refused tokens never reach it)."""
     op = ctx.operation
     if op is None or "x-stats" not in op.raw:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from simulator.services.aicp import clock, ids
+from simulator.pipeline.context import Context
+from simulator.services.aicp.models import clock, ids
 
 GROUPS_NS = "engine:groups"
 USERS_NS = "engine:users"
@@ -103,5 +104,5 @@ def seed_document_groups(store: Any, app_id: str) -> None:
     add_user(store, "group3", "123", "2020-05-27 14:37:23", user_name="fdf", user_info="fdfs")
 
 
-def now_stamp(ctx: Any) -> str:
+def now_stamp(ctx: Context) -> str:
     return clock.stamp(clock.now(ctx))

@@ -12,13 +12,14 @@ from simulator.core import ServiceError
 from simulator.faces.identity import embedding_similarity, face_embedding
 from simulator.faces.model import Face, similarity
 from simulator.imaging.decode import DecodedImage, ImageError, decode_image
+from simulator.pipeline.context import Context
 
 
-def behaviour(ctx: Any, key: str) -> Any:
+def behaviour(ctx: Context, key: str) -> Any:
     return ctx.contract.raw["x-behaviour"][key]
 
 
-def decode(ctx: Any, text: Any, error_code: str) -> DecodedImage:
+def decode(ctx: Context, text: Any, error_code: str) -> DecodedImage:
     if not isinstance(text, str) or not text.strip():
         raise ServiceError(error_code, detail="the image is empty")
     try:
@@ -27,7 +28,7 @@ def decode(ctx: Any, text: Any, error_code: str) -> DecodedImage:
         raise ServiceError(error_code, detail=exc.reason) from None
 
 
-def main_face(ctx: Any, image: DecodedImage, error_code: str) -> Face:
+def main_face(ctx: Context, image: DecodedImage, error_code: str) -> Face:
     """The largest face: no face means no feature, which the platform reports as the image error."""
     face = ctx.faces.largest_face(image)
     if face is None:
@@ -48,5 +49,5 @@ def compare(a: Face, b: Face) -> float:
     return similarity(a, b)
 
 
-def threshold(ctx: Any) -> float:
+def threshold(ctx: Context) -> float:
     return float(behaviour(ctx, "similarity_threshold"))

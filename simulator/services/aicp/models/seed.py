@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.pipeline.runtime import Runtime
-from simulator.services.aicp import engine, ha_queue, stats
+from simulator.services.aicp.models import engine, ha_queue, stats
 from simulator.store import ServiceStore
 
 
