@@ -1,10 +1,14 @@
 """A running simulator: one loopback port per deployment, all served by one app.
 
-:class:`SimulatorServer` is what ``apisim serve`` runs and what the pytest
-fixture wraps; users can start it by hand too::
+:class:`SimulatorServer` is what ``apisim serve --server dev`` runs and what the pytest fixture
+wraps; users can start it by hand too::
 
     with SimulatorServer(SimulatorConfig(seed=1)) as server:
         print(server.urls())
+
+:class:`LoopbackServer` is what every way of running one shares (this server, the pytest
+plugin's ``ApisimServer``, ``serving.ServedSimulator``): start and stop, the local URLs, and the
+readiness wait.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +24,78 @@ from werkzeug.serving import BaseWSGIServer
 
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
-from simulator.simulator import Simulator
+from simulator.contracts import Contract, Deployment
 from simulator.reading import DevServer, ReadLimits
+from simulator.simulator import Simulator
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-class SimulatorServer:
+class LoopbackServer:
+    """A simulator answering on loopback ports. Subclasses set ``simulator`` and ``config`` and
+    implement :meth:`start` and :meth:`stop`."""
+
+    simulator: Simulator
+    config: SimulatorConfig
+
+    def start(self) -> LoopbackServer:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Any:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def deployments(self) -> list[Deployment]:
+        return self.simulator.runtime.deployments()
+
+    def contract(self, service: str | None = None) -> Contract:
+        """A service's contract (the only one when the simulator serves one service)."""
+        contracts = self.simulator.contracts
+        if service is None and len(contracts) == 1:
+            return next(iter(contracts.values()))
+        if service not in contracts:
+            raise ValueError(f"unknown service {service!r}; known: {', '.join(sorted(contracts))}")
+        return contracts[service]
+
+    def base_url(self, service: str | None = None, deployment: str | None = None) -> str:
+        """The local URL of a deployment (its first by default): what to configure the client with."""
+        return self.simulator.local_url(self.contract(service).deployment(deployment))
+
+    def urls(self) -> dict[str, Any]:
+        """``{service: {deployment: {"original", "local"}, "credentials": [...]}}``."""
+        out: dict[str, Any] = {}
+        for name, contract in self.simulator.contracts.items():
+            entry: dict[str, Any] = {
+                d.name: {"original": d.base_url, "local": self.simulator.local_url(d)} for d in contract.deployments
+            }
+            entry["credentials"] = self.simulator.credentials(name)
+            out[name] = entry
+        return out
+
+    def wait_until_accepting(self, timeout: float = 5.0) -> None:
+        wait_until_accepting(self.config.host, self.simulator.ports(), timeout)
+
+
+def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> None:
+    """Return once every port accepts a connection; ``TimeoutError`` naming the port after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    for port in ports:
+        while True:
+            try:
+                with socket.create_connection((host, port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"nothing accepts on {host}:{port} after {timeout:.0f} s") from None
+                time.sleep(0.02)
+
+
+class SimulatorServer(LoopbackServer):
     def __init__(self, config: SimulatorConfig | None = None, *, simulator: Simulator | None = None):
         self.config = config or SimulatorConfig()
         if self.config.host not in LOOPBACK and not self.config.host.startswith("127.") and not self.config.allow_remote:
@@ -35,10 +105,7 @@ class SimulatorServer:
         self._servers: list[BaseWSGIServer] = []
         self._threads: list[threading.Thread] = []
 
-    def deployments(self) -> list[Any]:
-        return [d for c in self.simulator.contracts.values() for d in c.deployments]
-
-    def start(self) -> "SimulatorServer":
+    def start(self) -> SimulatorServer:
         limits = ReadLimits(self.config.header_timeout, self.config.body_timeout, self.config.max_connections)
         try:
             for dep in self.deployments():
@@ -66,32 +133,6 @@ class SimulatorServer:
             thread.join(timeout=5)
         self._servers.clear()
         self._threads.clear()
-
-    def __enter__(self) -> "SimulatorServer":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
-
-    def urls(self) -> dict[str, Any]:
-        """``{service: {deployment: {"original", "local"}, "credentials": [...]}}``."""
-        out: dict[str, Any] = {}
-        for name, contract in self.simulator.contracts.items():
-            entry: dict[str, Any] = {
-                d.name: {"original": d.base_url, "local": self.simulator.local_url(d)} for d in contract.deployments
-            }
-            entry["credentials"] = self.simulator.credentials(name)
-            out[name] = entry
-        return out
-
-    def base_url(self, service: str, deployment: str | None = None) -> str:
-        contract = self.simulator.contracts[service]
-        return self.simulator.local_url(contract.deployment(deployment))
-
-    def wait_until_accepting(self, timeout: float = 5.0) -> None:
-        for dep in self.deployments():
-            with socket.create_connection((self.config.host, self.simulator.port_of(dep)), timeout=timeout):
-                pass
 
     def write_urls_json(self, path: str | Path) -> None:
         self.wait_until_accepting()

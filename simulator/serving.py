@@ -55,6 +55,7 @@ from simulator.reading import (
     RequestTimeout,
     read_rsgi_body,
 )
+from simulator.server import wait_until_accepting
 
 log = logging.getLogger("apisim.serving")
 
@@ -565,19 +566,6 @@ def check_ports_free(host: str, ports: list[int]) -> None:
                               f"--port-base") from None
 
 
-def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    for port in ports:
-        while True:
-            try:
-                with socket.create_connection((host, port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"nothing accepts on {host}:{port} after {timeout:.0f} s") from None
-                time.sleep(0.02)
-
-
 def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | None = None,
           on_ready: Callable[[Simulator], None] = lambda sim: None, pin_workers: bool = True,
           on_orphaned: Callable[[], None] = lambda: None) -> int:
@@ -692,8 +680,7 @@ class ServedSimulator:
         return self.simulator.local_url(contract.deployment(deployment))
 
     def wait_until_accepting(self, timeout: float = 5.0) -> None:
-        ports = sorted({self.simulator.port_of(d) for c in self.simulator.contracts.values() for d in c.deployments})
-        wait_until_accepting(self.config.host, ports, timeout)
+        wait_until_accepting(self.config.host, self.simulator.ports(), timeout)
 
 
 if __name__ == "__main__":  # pragma: no cover

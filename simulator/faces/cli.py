@@ -21,7 +21,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from simulator.imaging.decode import FixtureUrls, ImageError, inspect_image
+from simulator.imaging.decode import ImageError, inspect_image
+from simulator.imaging.fixtures import FixtureUrls
 from simulator.imaging.synth import generate
 from simulator.imaging.tags import (CARD_KINDS, VOCABULARY, TagError, check_vocabulary, parse_tags, read_tags,
                                     write_tags)

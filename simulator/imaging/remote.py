@@ -1,7 +1,7 @@
 """Image URLs: what the simulator "downloads" without ever sending a packet.
 
 * A fixture URL (``https://apisim.fixtures/images/<file>``, or one registered on
-  :class:`~simulator.imaging.decode.FixtureUrls`) is that file.
+  :class:`~simulator.imaging.fixtures.FixtureUrls`) is that file.
 * A reserved URL fails the way a download fails, so a client can test its error path:
   any host under ``.invalid`` (RFC 2606: never resolves) → :class:`UnreachableImageUrl`;
   ``https://apisim.fixtures/unreachable/...`` → :class:`UnreachableImageUrl`;
@@ -21,7 +21,8 @@ from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from simulator.fake.entities import cards, companies, invoices
-from simulator.imaging.decode import FixtureUrls, UnknownImageUrl
+from simulator.imaging.decode import UnknownImageUrl
+from simulator.imaging.fixtures import FixtureUrls
 from simulator.imaging.synth import generate
 from simulator.imaging.tags import CARD_KINDS, check_vocabulary, parse_tags
 

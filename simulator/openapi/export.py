@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -26,11 +25,12 @@ from typing import Any
 from simulator.auth import discover_schemes
 from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE, SimulatorConfig
 from simulator.contracts import Contract, Deployment, Operation
+from simulator.openapi.schemas import describe_value, error_schema, pinned, rewrite_refs, unique
 from simulator.openapi.security import security_scheme
 from simulator.contracts.refs import deref
 from simulator.verify.generate import RequestMaker
 from simulator.verify.outgoing import FORM, body_format, encode
-from simulator.verify.shapes import ErrorShape, ErrorShapes
+from simulator.verify.shapes import ErrorShapes
 from simulator.verify.signers import SigningEnv, choose, client_params, strip_all
 
 OPENAPI_VERSION = "3.1.0"
@@ -58,7 +58,7 @@ class _Exporter:
         self.schemes = discover_schemes()
         self.shapes = ErrorShapes(contract, contracts_dir, contract.credentials)
         self.env = SigningEnv(clock=lambda: _SIGNED_AT)
-        self.components: dict[str, Any] = {name: _rewrite_refs(schema) for name, schema in contract.defs.items()}
+        self.components: dict[str, Any] = {name: rewrite_refs(schema) for name, schema in contract.defs.items()}
         self.used_schemes: dict[str, dict[str, Any] | None] = {}  # scheme -> the options of its first binding
         self._reference: Any = None  # a simulator answering what no catalogue entry shows (built when needed)
 
@@ -123,7 +123,7 @@ class _Exporter:
         path_schema = deref(first.request.get("path_params") or {}, self.contract.defs)
         for name in first.path_params:
             schema = (path_schema.get("properties") or {}).get(name, {"type": "string"})
-            params[("path", name)] = {"name": name, "in": "path", "required": True, "schema": _rewrite_refs(schema)}
+            params[("path", name)] = {"name": name, "in": "path", "required": True, "schema": rewrite_refs(schema)}
         for where, part in (("query", "query"), ("header", "headers")):
             for op in ops:
                 schema = deref(op.request.get(part) or {}, self.contract.defs)
@@ -132,7 +132,7 @@ class _Exporter:
                     if where == "header" and name.lower() in _SKIPPED_HEADER_PARAMS:
                         continue
                     params.setdefault((where, name), {"name": name, "in": where, "required": name in required,
-                                                      "schema": _rewrite_refs(sub)})
+                                                      "schema": rewrite_refs(sub)})
         return list(params.values())
 
     def request_body(self, ops: list[Operation]) -> dict[str, Any] | None:
@@ -155,14 +155,14 @@ class _Exporter:
 
     def _body_schema(self, ops: list[Operation], part: str) -> dict[str, Any]:
         if len(ops) == 1 and not ops[0].match:
-            return _rewrite_refs(ops[0].request[part])
+            return rewrite_refs(ops[0].request[part])
         keys = [k for k in dict.fromkeys(k for op in ops for k in op.match) if k.split(".")[0] == part]
         varying = [k for k in keys if len({json.dumps(op.match.get(k)) for op in ops}) > 1] or keys
         discriminator = varying[-1].split(".")[1:] if varying else []
         branches = []
         for op in ops:
             name = f"{op.id}.{part}"
-            self.components[name] = _pinned(op.request.get(part, {}), {tuple(k.split(".")[1:]): v
+            self.components[name] = pinned(op.request.get(part, {}), {tuple(k.split(".")[1:]): v
                                                                        for k, v in op.match.items()
                                                                        if k.split(".")[0] == part})
             branches.append(name)
@@ -178,7 +178,7 @@ class _Exporter:
             for op, name in zip(ops, branches):
                 sub = (deref(op.request.get(part, {}), self.contract.defs).get("properties") or {}).get(holder, {})
                 inner_name = f"{name}.{holder}"
-                self.components[inner_name] = _pinned(sub, {(prop,): op.match[varying[-1]]})
+                self.components[inner_name] = pinned(sub, {(prop,): op.match[varying[-1]]})
                 inner.append((op, inner_name))
             top = {"type": "object", "properties": {holder: {
                 "oneOf": [{"$ref": f"#/components/schemas/{n}"} for _, n in inner],
@@ -201,11 +201,11 @@ class _Exporter:
             media = op.response.get("content_type", "application/json").split(";")[0].strip()
             schemas = entry["media"].setdefault(media, [])
             if "body" in op.response:
-                schemas.append(_rewrite_refs(op.response["body"]))
+                schemas.append(rewrite_refs(op.response["body"]))
             elif not media.endswith("json"):
                 schemas.append({})
             for name, schema in (op.response.get("headers") or {}).items():
-                entry["headers"][name] = {"schema": _rewrite_refs(schema)}
+                entry["headers"][name] = {"schema": rewrite_refs(schema)}
         for op in ops:
             self._prepare_shapes(op)
             for code in self.shapes.documented_codes(op):
@@ -214,7 +214,7 @@ class _Exporter:
                 entry = at(status)
                 entry["descriptions"].append(f"{code}: {self.contract.errors[code].message}")
                 if shape is not None:
-                    schema, media = _error_schema(shape)
+                    schema, media = error_schema(shape)
                     if schema is not None:
                         entry["media"].setdefault(media, []).append(schema)
         for status, schema, media, description in self.unmatched_answers(ops):
@@ -233,7 +233,7 @@ class _Exporter:
                 response["headers"] = entry["headers"]
             content = {}
             for media, found in entry["media"].items():
-                schemas = _unique(found)
+                schemas = unique(found)
                 if schemas:
                     content[media] = {"schema": schemas[0] if len(schemas) == 1 else {"anyOf": schemas}}
             if any(media.endswith("json") for media in content):  # the service's own answers
@@ -262,7 +262,7 @@ class _Exporter:
         except ValueError:
             return []
         media = (sample.header("Content-Type") or "application/json").split(";")[0].strip().lower()
-        schema = _describe(payload, (), {("status",): payload.get("status")} if isinstance(payload, dict) else {})
+        schema = describe_value(payload, (), {("status",): payload.get("status")} if isinstance(payload, dict) else {})
         schema["x-apisim-code"] = code
         return [(sample.status, schema, media, f"{code}: no operation at this path fits the request")]
 
@@ -323,85 +323,6 @@ class _Exporter:
         return [{"code": code, "http_status": self.contract.errors[code].http_status,
                  "message": self.contract.errors[code].message, "when": self.contract.errors[code].when}
                 for code in codes]
-
-
-def _error_schema(shape: ErrorShape) -> tuple[dict[str, Any] | None, str]:
-    """A schema for one documented error's body: what the contract fixes as const, the rest typed."""
-    example = shape.example
-    if example is None:
-        return None, "application/json"
-    media = (example.header("Content-Type") or "application/json").split(";")[0].strip().lower()
-    try:
-        body = example.json()
-    except (ValueError, UnicodeDecodeError):
-        return None, media
-    fixed = {loc[1:]: value for loc, value in shape.exact.items() if loc[0] == "body"}
-    schema = _describe(body, (), fixed)
-    schema["x-apisim-code"] = shape.code
-    return schema, media
-
-
-def _describe(value: Any, path: tuple, fixed: dict[tuple, Any]) -> dict[str, Any]:
-    if path in fixed:
-        return {"const": fixed[path]}
-    if isinstance(value, dict):
-        return {"type": "object", "required": list(value),
-                "properties": {k: _describe(v, (*path, k), fixed) for k, v in value.items()}}
-    if isinstance(value, list):
-        return {"type": "array"}
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if value is None:
-        return {"type": "null"}
-    return {"type": "string"}
-
-
-def _pinned(schema: Any, values: dict[tuple, Any]) -> dict[str, Any]:
-    """``schema`` with the match values required as constants (so each oneOf branch is what it says)."""
-    pins: dict[str, Any] = {}
-    for path, value in values.items():
-        node = pins
-        for key in path[:-1]:
-            node = node.setdefault("properties", {}).setdefault(key, {"type": "object"})
-            node.setdefault("required", [])
-        node.setdefault("properties", {})[path[-1]] = {"const": value}
-        node.setdefault("required", []).append(path[-1])
-    _require_holders(pins)  # the objects holding nested pins are required too
-    return {"allOf": [_rewrite_refs(schema)], **pins, "type": "object"}
-
-
-def _require_holders(node: dict[str, Any]) -> None:
-    for key, sub in (node.get("properties") or {}).items():
-        if "properties" in sub:
-            node.setdefault("required", [])
-            if key not in node["required"]:
-                node["required"].append(key)
-            _require_holders(sub)
-
-
-def _rewrite_refs(schema: Any) -> Any:
-    if isinstance(schema, dict):
-        out = {}
-        for key, value in schema.items():
-            if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
-                out[key] = "#/components/schemas/" + value[len("#/$defs/"):]
-            else:
-                out[key] = _rewrite_refs(value)
-        return out
-    if isinstance(schema, list):
-        return [_rewrite_refs(v) for v in schema]
-    return copy.deepcopy(schema)
-
-
-def _unique(schemas: list[Any]) -> list[Any]:
-    seen: dict[str, Any] = {}
-    for schema in schemas:
-        seen.setdefault(json.dumps(schema, sort_keys=True, ensure_ascii=False), schema)
-    return list(seen.values())
 
 
 def _slug(path: str) -> str:

@@ -19,7 +19,7 @@ from simulator.store import ServiceStore
 if TYPE_CHECKING:
     from simulator.contracts import Contract, Deployment, Operation
     from simulator.faces.model import FaceModel
-    from simulator.imaging.decode import FixtureUrls
+    from simulator.imaging.fixtures import FixtureUrls
 
 
 @dataclass(eq=False)

@@ -19,7 +19,7 @@ from simulator.store import ServiceStore, Store, open_store
 
 if TYPE_CHECKING:
     from simulator.faces.model import FaceModel
-    from simulator.imaging.decode import FixtureUrls
+    from simulator.imaging.fixtures import FixtureUrls
 
 
 class ScenarioSource(Protocol):
@@ -83,7 +83,7 @@ class Runtime:
     @property
     def images(self) -> FixtureUrls:
         if self._images is None:
-            from simulator.imaging.decode import FixtureUrls
+            from simulator.imaging.fixtures import FixtureUrls
 
             self._images = FixtureUrls.default()
         return self._images

@@ -62,13 +62,15 @@ def validate_request(operation: Operation, contract: Contract, parts: dict[str, 
         except RecursionError:
             raise validation_error(operation, "invalid", f"{part}: nested too deeply") from None
         if error is not None:
-            raise validation_error(operation, _kind(error), describe(part, error))
+            raise validation_error(operation, failure_kind(error), describe(part, error))
 
 
 _FALLBACK = {"empty_body": "malformed_body"}
 
 
-def _kind(error: ValidationError) -> str:
+def failure_kind(error: ValidationError) -> str:
+    """The kind of a schema failure (the contracts' convention, contracts/README.md "validation_errors"):
+    the JSON Schema keyword that failed decides it; any other keyword is ``invalid``."""
     return _KIND_BY_KEYWORD.get(str(error.validator), "invalid")
 
 

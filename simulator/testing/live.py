@@ -1,7 +1,9 @@
 """``ApisimServer``: one simulator for a whole test session, reset between tests.
 
 A thin wrapper over :class:`simulator.server.SimulatorServer` (in the manner of
-pytest-httpserver), usable with or without pytest::
+pytest-httpserver; the URLs, the readiness wait and start/stop are the
+:class:`~simulator.server.LoopbackServer` every way of running apisim shares),
+usable with or without pytest::
 
     with ApisimServer(seed=1) as apisim:          # starts on free loopback ports
         url = apisim.base_url("huawei-ocr")
@@ -20,12 +22,13 @@ from typing import Any
 
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract
+from simulator.server import LoopbackServer, SimulatorServer, free_port_base
 from simulator.simulator import Simulator
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import contract_violations, report
 
 
-class ApisimServer:
+class ApisimServer(LoopbackServer):
     def __init__(self, *, seed: int = 0, services: list[str] | None = None, clock: Any = None,
                  config: SimulatorConfig | None = None):
         """``clock``: a :class:`FixedClock` (the default, reproducible) or any ``() -> datetime``."""
@@ -37,7 +40,7 @@ class ApisimServer:
         self.session_seed = self.config.seed
         self.simulator = Simulator(self.config)
         self.default_service: str | None = None
-        self._server: Any = None
+        self._server: SimulatorServer | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -45,12 +48,10 @@ class ApisimServer:
     def started(self) -> bool:
         return self._server is not None
 
-    def start(self) -> "ApisimServer":
+    def start(self) -> ApisimServer:
         """Listen on a free block of loopback ports (chosen now, so nothing is bound until needed)."""
         if self._server is not None:
             return self
-        from simulator.server import SimulatorServer, free_port_base
-
         self.simulator.listen_on(free_port_base(self.config.host))
         server = SimulatorServer(self.config, simulator=self.simulator).start()
         server.wait_until_accepting()
@@ -61,12 +62,6 @@ class ApisimServer:
         if self._server is not None:
             self._server.stop()
             self._server = None
-
-    def __enter__(self) -> "ApisimServer":
-        return self.start()
-
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
 
     def reset(self, seed: int | None = None) -> None:
         """Forget state, journal and faults, re-seed demo state, put the clock back to its start.
@@ -82,7 +77,8 @@ class ApisimServer:
 
     # -- where and who --------------------------------------------------------------------------
 
-    def _contract(self, service: str | None) -> Contract:
+    def contract(self, service: str | None = None) -> Contract:
+        """A service's contract: ``service``, else the test's default (the marker's), else the only one."""
         name = service or self.default_service
         if name is None:
             if len(self.simulator.contracts) == 1:
@@ -95,25 +91,20 @@ class ApisimServer:
         except KeyError:
             raise ValueError(f"unknown service {name!r}; known: {', '.join(sorted(self.simulator.contracts))}") from None
 
-    def base_url(self, service: str | None = None, deployment: str | None = None) -> str:
-        """The local URL of a deployment (its first by default): what to configure the client with."""
-        contract = self._contract(service)
-        return self.simulator.local_url(contract.deployment(deployment))
-
     def original_url(self, service: str | None = None, deployment: str | None = None) -> str:
         """The vendor's own base URL from the document (reachable only through the respx fixture)."""
-        return self._contract(service).deployment(deployment).base_url
+        return self.contract(service).deployment(deployment).base_url
 
     def credentials(self, service: str | None = None) -> dict[str, Any]:
         """The service's first demo credential (keys as the document names them)."""
-        contract = self._contract(service)
+        contract = self.contract(service)
         found = self.simulator.credentials(contract.service)
         if not found:
             raise LookupError(f"{contract.service} has no credentials")
         return dict(found[0])
 
     def all_credentials(self, service: str | None = None) -> list[dict[str, Any]]:
-        return [dict(c) for c in self.simulator.credentials(self._contract(service).service)]
+        return [dict(c) for c in self.simulator.credentials(self.contract(service).service)]
 
     def now(self) -> datetime:
         """The simulator's current instant: sign requests with it."""
@@ -152,7 +143,7 @@ class ApisimServer:
                 where = f"in {', '.join(owners)}" if owners else "in no service"
                 raise ValueError(f"operation {operation!r} is {where}: write it as 'service.{operation}'")
             service = owners[0]
-        contract = self._contract(service)
+        contract = self.contract(service)
         if operation not in contract.operations:
             raise ValueError(f"{contract.service} has no operation {operation!r}; known: "
                              f"{', '.join(sorted(contract.operations))}")

@@ -112,7 +112,7 @@ def _prepare(request: pytest.FixtureRequest, server: ApisimServer) -> _TestState
     server.reset(seed=server.session_seed if options.get("seed") is None else options["seed"])
     server.default_service = None
     if options.get("service") is not None:
-        server.default_service = server._contract(options["service"]).service
+        server.default_service = server.contract(options["service"]).service
     for operation, spec in (options.get("error") or {}).items():
         code, times = (spec, None) if isinstance(spec, str) else (spec[0], spec[1])
         server.fail_next(operation, code, times)

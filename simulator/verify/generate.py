@@ -20,46 +20,21 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from jsonschema.exceptions import best_match
 
 from simulator.contracts import Contract, Operation
 from simulator.contracts.refs import deref
 from simulator.fake import FakeData
-from simulator.pipeline.validate import validation_error
 from simulator.verify.errors import GenerationUnsupported
 from simulator.verify.outgoing import ABSENT, Draft, body_format, encode
+from simulator.verify.provoke import Provocation, provocations
 
-__all__ = ["GenerationUnsupported", "Provocation", "RequestMaker", "UNEXPECTED_FIELD", "fixture_images"]
+__all__ = ["GenerationUnsupported", "RequestMaker", "fixture_images"]
 
-# The contracts' convention (contracts/README.md, "validation_errors"): which kind of schema failure a
-# JSON Schema keyword reports; any other keyword is "invalid".
-KIND_BY_KEYWORD = {"required": "missing", "type": "type", "additionalProperties": "unexpected",
-                   "unevaluatedProperties": "unexpected"}
 GENERATED_PARTS = ("body", "params", "query", "path_params")
-UNEXPECTED_FIELD = "apisimUnexpectedField"
 SAFE_PATH_VALUE = re.compile(r"^[A-Za-z0-9._~-]{1,64}$")
-_WRONG_VALUES: tuple[tuple[str, Any], ...] = (
-    ("string", "apisim-wrong-type"), ("integer", 12345), ("boolean", True), ("array", ["apisim"]),
-    ("object", {"apisim": 1}),
-)
-
-
-@dataclass
-class Provocation:
-    """A request built to get one documented error."""
-
-    name: str
-    kind: str  # the validation or auth failure kind
-    code: str  # the catalogue code the contract says it gets
-    draft: Draft
-    auth: str = "sign"  # "sign" (valid credentials), "none" (no credentials) or "tamper" (a broken signature)
-
-
-def schema_kind(error: Any) -> str:
-    return KIND_BY_KEYWORD.get(str(error.validator), "invalid")
 
 
 class RequestMaker:
@@ -273,81 +248,7 @@ class RequestMaker:
 
     def provocations(self, baseline: Draft) -> list[Provocation]:
         """One request per kind of schema failure the baseline can be broken into, with the expected code."""
-        out: list[Provocation] = []
-        fmt = body_format(self.op)
-        if "body" in self.op.request and fmt in ("json", "any") and baseline.params is None:
-            malformed = baseline.copy()
-            malformed.raw_body = b'{"apisim": '
-            out.append(Provocation("malformed JSON body", "malformed_body", self._code("malformed_body"), malformed))
-            if fmt == "json":
-                empty = baseline.copy()
-                empty.raw_body = b""
-                out.append(Provocation("empty body", "empty_body", self._code("empty_body"), empty))
-        for part in ("body", "params"):
-            if part not in self.op.validators:
-                continue
-            value = baseline.params if part == "params" else baseline.body
-            if not isinstance(value, dict):
-                continue
-            out += self._schema_breaks(baseline, part, value)
-        return out
-
-    def _schema_breaks(self, baseline: Draft, part: str, value: dict[str, Any]) -> list[Provocation]:
-        schema = deref(self.op.request[part], self.contract.defs)
-        match_paths = {tuple(key.split(".")[1:]) for key in self.op.match if key.split(".")[0] == part}
-        seen: set[tuple[str, str, int]] = set()
-        out: list[Provocation] = []
-        for path, sub_schema, node in self._objects(schema, value, match_paths):
-            for mutation in self._mutations(path, sub_schema, node, match_paths):
-                label, change = mutation
-                draft = baseline.copy()
-                target = draft.params if part == "params" else draft.body
-                change(_walk(target, path))
-                errors = [e for p, e in self.problems(draft) if p == part]
-                if not errors:
-                    continue  # still valid: this change breaks nothing the contract checks
-                kind = schema_kind(errors[0])
-                key = (label.split(" ")[0], kind, len(path))
-                if key in seen:
-                    continue
-                seen.add(key)
-                where = "$." + ".".join([part, *map(str, path)])
-                out.append(Provocation(f"{label} at {where}", kind, self._code(kind), draft))
-        return out
-
-    def _objects(self, schema: Any, value: dict[str, Any], match_paths: set[tuple[str, ...]]) -> Iterable[tuple]:
-        """The part's object and the objects one level inside it, with their schemas."""
-        yield (), schema, value
-        props = schema.get("properties", {}) if isinstance(schema, dict) else {}
-        for name, sub in props.items():
-            if isinstance(value.get(name), dict) and (name,) not in match_paths:
-                yield (name,), deref(sub, self.contract.defs), value[name]
-
-    def _mutations(self, path: tuple, schema: Any, node: dict[str, Any], match_paths: set) -> list[tuple[str, Any]]:
-        schema = schema if isinstance(schema, dict) else {}
-        # Match keys and their ancestors stay: without them the request would not reach this operation.
-        protected = {m[len(path)] for m in match_paths if len(m) > len(path) and m[:len(path)] == path}
-        out: list[tuple[str, Any]] = []
-        required = [n for n in schema.get("required", []) if n in node and n not in protected]
-        droppable = required or [n for n in node if n not in protected]
-        if droppable:
-            name = droppable[0]
-            out.append((f"missing {name!r}", lambda obj, n=name: obj.pop(n, None)))
-        for name, sub in (schema.get("properties") or {}).items():
-            sub = deref(sub, self.contract.defs)
-            if name in protected or not isinstance(sub, dict) or "type" not in sub:
-                continue
-            allowed = sub["type"] if isinstance(sub["type"], list) else [sub["type"]]
-            wrong = next((v for t, v in _WRONG_VALUES if t not in allowed and not (t == "integer" and "number" in allowed)), None)
-            if wrong is not None:
-                out.append((f"wrong type for {name!r}", lambda obj, n=name, w=wrong: obj.__setitem__(n, w)))
-                break
-        if schema.get("additionalProperties") is False or schema.get("unevaluatedProperties") is False:
-            out.append(("unexpected field", lambda obj: obj.__setitem__(UNEXPECTED_FIELD, 1)))
-        return out
-
-    def _code(self, kind: str) -> str:
-        return validation_error(self.op, kind, "").code
+        return provocations(self.op, self.contract, baseline, self.problems)
 
 
 @functools.lru_cache(maxsize=1)
@@ -384,12 +285,6 @@ def _set_in(obj: dict[str, Any], path: list[str], value: Any) -> dict[str, Any]:
             node[key] = {}
         node = node[key]
     node[path[-1]] = value
-    return obj
-
-
-def _walk(obj: Any, path: tuple) -> Any:
-    for key in path:
-        obj = obj[key]
     return obj
 
 

@@ -31,7 +31,8 @@ from simulator.contracts import Contract, Deployment, Operation, load_contracts
 from simulator.core import SimRequest
 from simulator.pipeline.authenticate import auth_error_code
 from simulator.verify.checks import Problem, Verdict, judge_outcome, judge_provoked
-from simulator.verify.generate import GenerationUnsupported, Provocation, RequestMaker
+from simulator.verify.generate import GenerationUnsupported, RequestMaker
+from simulator.verify.provoke import Provocation
 from simulator.verify.outgoing import Draft, Exchange, Target, encode
 from simulator.verify.shapes import ErrorShapes
 from simulator.verify.signers import Signing, SigningEnv, choose, client_params, strip_all

@@ -11,7 +11,6 @@ from PIL import Image
 from simulator.imaging.decode import (
     DataUriNotAllowed,
     DecodedImage,
-    FixtureUrls,
     ImageError,
     ImageTooLarge,
     ImageTooSmall,
@@ -24,6 +23,7 @@ from simulator.imaging.decode import (
     decode_image,
     inspect_image,
 )
+from simulator.imaging.fixtures import FixtureUrls
 
 
 def encode(fmt: str, size: tuple[int, int] = (40, 30), mode: str = "RGB") -> bytes:

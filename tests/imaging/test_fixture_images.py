@@ -9,14 +9,8 @@ import pytest
 from simulator.faces.model import FaceModel, similarity
 from simulator.faces.ocr import card_kind, ocr_content
 from simulator.fake.providers import luhn_valid
-from simulator.imaging.decode import (
-    ImageTooLarge,
-    ImageTooSmall,
-    NotAnImage,
-    TruncatedImage,
-    fixture_images_dir,
-    inspect_image,
-)
+from simulator.imaging.decode import ImageTooLarge, ImageTooSmall, NotAnImage, TruncatedImage, inspect_image
+from simulator.imaging.fixtures import fixture_images_dir
 
 HUAWEI_LIMITS = dict(min_side=15, max_side=4096, max_bytes=10 * 1024 * 1024)
 MODEL = FaceModel()

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from simulator.faces.cli import add_commands
-from simulator.imaging.decode import fixture_images_dir, inspect_image
+from simulator.imaging.decode import inspect_image
+from simulator.imaging.fixtures import fixture_images_dir
 from simulator.imaging.tags import read_tags
 
 

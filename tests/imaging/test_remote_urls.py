@@ -7,7 +7,8 @@ import pytest
 from simulator.faces.model import FaceModel
 from simulator.faces.ocr import ocr_content
 from simulator.fake.entities import checks
-from simulator.imaging.decode import FixtureUrls, UnknownImageUrl, inspect_image
+from simulator.imaging.decode import UnknownImageUrl, inspect_image
+from simulator.imaging.fixtures import FixtureUrls
 from simulator.imaging.remote import MissingImageUrl, UnreachableImageUrl, fetch_image
 
 FIXTURES = FixtureUrls.default()

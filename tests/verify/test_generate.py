@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from simulator.contracts import load_contracts
-from simulator.verify.generate import UNEXPECTED_FIELD, RequestMaker
+from simulator.verify.generate import RequestMaker
+from simulator.verify.provoke import UNEXPECTED_FIELD
 
 CONTRACTS = load_contracts(None, ["cdc-python", "aliyun-saf", "huawei-ocr"])
 CDC = CONTRACTS["cdc-python"]

@@ -15,7 +15,7 @@ from PIL import Image
 from simulator.app import create_app
 from simulator.auth import appcode, dataplus
 from simulator.config import SimulatorConfig
-from simulator.imaging.decode import fixture_images_dir
+from simulator.imaging.fixtures import fixture_images_dir
 from simulator.imaging.tags import write_tags
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)

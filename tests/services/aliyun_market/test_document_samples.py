@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
-from simulator.imaging.decode import fixture_images_dir
+from simulator.imaging.fixtures import fixture_images_dir
 from simulator import Simulator
 from simulator.server import free_port_base
 

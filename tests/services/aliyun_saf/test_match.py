@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from simulator.imaging.decode import fixture_images_dir
+from simulator.imaging.fixtures import fixture_images_dir
 from simulator.imaging.synth import generate
 from simulator.services.aliyun_saf import models
 

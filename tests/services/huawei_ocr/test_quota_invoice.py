@@ -8,7 +8,7 @@ import re
 import pytest
 
 from simulator.fake.entities import checks
-from simulator.imaging.decode import fixture_images_dir
+from simulator.imaging.fixtures import fixture_images_dir
 
 
 def fixture_b64(name: str) -> str:
