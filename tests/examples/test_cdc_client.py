@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .cdc_client import CdcClient, CdcError
+from examples.clients.cdc_client import CdcClient, CdcError
 
 HOME = (30.22625, 120.03185)  # the document's Distance example, first point
 TAIZHOU = (28.6756122, 121.362822)  # and its second

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .dataplus_face_client import DataplusFaceClient, FaceApiError
+from examples.clients.dataplus_face_client import DataplusFaceClient, FaceApiError
 
 IMAGES = Path(__file__).parents[2] / "fixtures" / "images"
 

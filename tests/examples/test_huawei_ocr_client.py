@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .huawei_ocr_client import HuaweiOcrClient, OcrError, fetch_token
+from examples.clients.huawei_ocr_client import HuaweiOcrClient, OcrError, fetch_token
 
 INVOICE_URL = "https://apisim.fixtures/images/quota_invoice.png"
 

@@ -53,7 +53,7 @@ def fetch_token(iam_url: str, user: str, password: str, domain: str, project: st
 class HuaweiOcrClient:
     def __init__(self, endpoint: str, project_id: str, *, ak: str | None = None, sk: str | None = None,
                  token: str | None = None, clock: Callable[[], datetime] = _utc_now,
-                 http: httpx.Client | None = None):
+                 http: httpx.Client | None = None, retries: int = 0):
         if token is None and not (ak and sk):
             raise ValueError("give an IAM token or an AK/SK pair")
         self.endpoint = endpoint.rstrip("/")
@@ -61,6 +61,7 @@ class HuaweiOcrClient:
         self.ak, self.sk, self.token = ak, sk, token
         self.clock = clock
         self.http = http or httpx.Client(timeout=10)
+        self.retries = retries  # how often a dropped connection or APIGW.0308 (throttled) is tried again
 
     def recognize_quota_invoice(self, image: bytes | None = None, url: str | None = None) -> QuotaInvoice:
         payload: dict[str, Any] = {"image": base64.b64encode(image).decode()} if image is not None else {"url": url}
@@ -75,7 +76,15 @@ class HuaweiOcrClient:
             headers["X-Auth-Token"] = self.token
         else:
             headers = self._sign("POST", path, headers, body)
-        response = self.http.post(self.endpoint + path, content=body, headers=headers)
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.http.post(self.endpoint + path, content=body, headers=headers)
+            except httpx.TransportError:
+                if attempt == self.retries:
+                    raise
+                continue
+            if not (response.status_code == 429 and attempt < self.retries):
+                break
         if response.status_code != 200:
             error = response.json()
             raise OcrError(response.status_code, error.get("error_code", "?"), error.get("error_msg", ""))
