@@ -12,6 +12,7 @@ from jsonschema.exceptions import SchemaError
 
 from simulator.core.errors import ContractError
 from simulator.resources import data_dir
+from simulator.contracts.folder import MANIFEST, compile_folder, file_of, folder_version, is_contract_folder
 from simulator.contracts.model import Contract
 from simulator.contracts.refs import ref_name
 
@@ -36,35 +37,63 @@ def _json_path(parts: Iterable[object]) -> str:
     return path
 
 
-def load_contract(path: Path | str) -> Contract:
-    """Load one contract; a broken one raises :class:`ContractError` naming file and JSON path.
+def contract_paths(directory: Path | str | None = None) -> list[Path]:
+    """The contracts in ``directory`` (default: the shipped ones): each ``<service>.json`` file and each
+    folder holding a ``contract.json`` (:mod:`simulator.contracts.folder`), in name order."""
+    directory = Path(directory) if directory else contracts_dir()
+    return sorted(p for p in directory.iterdir()
+                  if (p.suffix == ".json" and p.is_file() and p.name != META_SCHEMA_FILE) or is_contract_folder(p))
 
-    Compiled contracts are read-only, so every simulator in a process shares them: a file is
+
+def read_contract(path: Path | str) -> dict[str, Any]:
+    """The contract at ``path`` as one JSON object, unchecked: a file's content, a folder compiled."""
+    path = Path(path)
+    if path.is_dir():
+        return compile_folder(path)
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ContractError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
+
+
+def load_contract(path: Path | str) -> Contract:
+    """Load one contract (a file or a folder); a broken one raises :class:`ContractError` naming the
+    file and the JSON path.
+
+    Compiled contracts are read-only, so every simulator in a process shares them: a contract is
     parsed, checked and compiled once per version of it on disk (tests build many simulators).
     """
     path = Path(path).resolve()
+    if path.is_dir():
+        return _load_contract(path, folder_version(path))
     stat = path.stat()
-    return _load_contract(path, stat.st_mtime_ns, stat.st_size)
+    return _load_contract(path, (stat.st_mtime_ns, stat.st_size))
 
 
 @lru_cache(maxsize=64)
-def _load_contract(path: Path, mtime_ns: int, size: int) -> Contract:
-    try:
-        raw = json.loads(path.read_text("utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ContractError(f"{path.name}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from exc
+def _load_contract(path: Path, version: tuple) -> Contract:
+    raw = read_contract(path)
+
+    def where(parts: Iterable[object]) -> str:
+        """The file holding a JSON path of the compiled contract (a folder's operation file, say)."""
+        if not path.is_dir():
+            return path.name
+        manifest = json.loads((path / MANIFEST).read_text("utf-8"))
+        return file_of(path, manifest, list(parts))
+
     errors = sorted(_meta_validator().iter_errors(raw), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         raise ContractError(
-            f"{path.name}: {_json_path(first.absolute_path)}: {first.message}"
+            f"{where(first.absolute_path)}: {_json_path(first.absolute_path)}: {first.message}"
             + (f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else "")
         )
     _check_references(raw, path.name)
     try:
         return Contract(raw, str(path), FormatChecker())
     except SchemaError as exc:
-        raise ContractError(f"{path.name}: {_json_path(exc.absolute_path)}: invalid JSON Schema: {exc.message}") from exc
+        raise ContractError(f"{where(exc.absolute_path)}: {_json_path(exc.absolute_path)}: invalid JSON Schema: "
+                            f"{exc.message}") from exc
 
 
 def _check_references(raw: dict, file: str) -> None:
@@ -188,13 +217,10 @@ def _extensions_validator() -> Draft202012Validator:
 
 
 def load_contracts(directory: Path | str | None = None, services: Iterable[str] | None = None) -> dict[str, Contract]:
-    """Every ``*.json`` contract in ``directory`` (default: the shipped ones), keyed by service name."""
-    directory = Path(directory) if directory else contracts_dir()
+    """Every contract in ``directory`` (default: the shipped ones; files and folders), keyed by service name."""
     wanted = set(services) if services else None
     loaded: dict[str, Contract] = {}
-    for path in sorted(directory.glob("*.json")):
-        if path.name == META_SCHEMA_FILE:
-            continue
+    for path in contract_paths(directory):
         contract = load_contract(path)
         if contract.service in loaded:
             raise ContractError(f"{path.name}: service {contract.service!r} is also defined in {loaded[contract.service].file}")
