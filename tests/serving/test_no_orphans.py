@@ -97,15 +97,21 @@ def test_a_start_that_fails_after_the_workers_were_forked_stops_them_and_removes
 def test_kill_9_of_the_master_ends_its_workers_and_the_next_start_on_the_same_ports_works(tmp_path, server):
     port_base = free_port_base()
     process, urls = start_serve(tmp_path, port_base, "--server", server)
-    assert poll(lambda: len(children(process.pid)) == 2, 30)  # gunicorn forks its workers after it is ready
-    workers = children(process.pid)
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
-    process.stderr.close()
-    assert poll(lambda: all(gone(pid) for pid in workers)), "a worker outlived its master by 5 s"
-    assert poll(lambda: ports_free(port_base + CDC_PORT)), "the port is still held 5 s after the master died"
-    if server == "granian":  # its workers clean up after the master: the temporary store and the URL file
-        assert poll(lambda: stores_of(process.pid) == [] and not urls.exists())
+    workers: list[int] = []
+    try:
+        assert poll(lambda: len(children(process.pid)) == 2, 30)  # gunicorn forks its workers after it is ready
+        workers = children(process.pid)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+        assert poll(lambda: all(gone(pid) for pid in workers)), "a worker outlived its master by 5 s"
+        assert poll(lambda: ports_free(port_base + CDC_PORT)), "the port is still held 5 s after the master died"
+        if server == "granian":  # its workers clean up after the master: the temporary store and the URL file
+            assert poll(lambda: stores_of(process.pid) == [] and not urls.exists())
+    finally:  # whatever failed above, nothing of this test keeps running
+        for pid in [process.pid, *workers]:
+            if not gone(pid):
+                os.kill(pid, signal.SIGKILL)
+        process.stderr.close()
 
     again, urls_again = start_serve(tmp_path, port_base)  # the same ports
     again.terminate()
