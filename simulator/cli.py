@@ -173,7 +173,7 @@ def serve(args: argparse.Namespace) -> int:
     check_serve_config(config)  # host, ports, credentials: before anything is bound or forked
     urls_file = UrlsFile(args.urls_json) if args.urls_json else None  # its folder checked, a stale file removed
     try:
-        if args.server != "dev" or args.store_url:  # production serving: simulator/serving.py
+        if args.server != "dev" or args.store_url:  # production serving: simulator/serving/
             return serve_workers(config, args, urls_file)
         return serve_dev(config, urls_file)
     finally:

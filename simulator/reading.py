@@ -14,7 +14,7 @@
 The pieces for each server are here: :func:`read_rsgi_body` for granian, :func:`read_wsgi_body`
 for the WSGI servers, :class:`DevRequestHandler` and :class:`DevServer` for werkzeug, and
 :func:`request_complete` for the gunicorn worker that buffers requests before a thread sees them
-(:mod:`simulator.gunicorn_worker`). See docs/limits.md.
+(:mod:`simulator.serving.gunicorn_worker`). See docs/limits.md.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ wraps; users can start it by hand too::
         print(server.urls())
 
 :class:`LoopbackServer` is what every way of running one shares (this server, the pytest
-plugin's ``ApisimServer``, ``serving.ServedSimulator``): start and stop, the local URLs, and the
+plugin's ``ApisimServer``, ``testing.served.ServedSimulator``): start and stop, the local URLs, and the
 readiness wait.
 """
 

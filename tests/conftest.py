@@ -77,7 +77,7 @@ def live_server():
 
     served = os.environ.get("APISIM_LIVE_SERVE")
     if served is not None:
-        from simulator.serving import ServedSimulator
+        from simulator.testing.served import ServedSimulator
 
         with ServedSimulator(served.split(), port_base=free_port_base()) as external:
             yield external

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("control, testing, verify, openapi, coverage", [
         "control", "testing", "verify", "openapi", "coverage", "authoring",
         "simulator", "app", "server", "wsgi", "reading", "__init__"]),
-    ("serving, cli", ["serving", "gunicorn_worker", "cli", "startup", "__main__"]),
+    ("serving, cli", ["serving", "cli", "startup", "__main__"]),
 ]
 
 
@@ -176,8 +176,7 @@ MAX_MODULE_LINES = 400
 MAX_CONTRACT_FILE_LINES = 1_500
 CONTRACTS = PACKAGE.parent / "contracts"
 # Still too long, each being split (issue #19); the list may only shrink.
-NOT_YET = {"simulator/serving.py",
-           "contracts/aicp.json", "contracts/aliyun-market.json", "contracts/aliyun-saf.json", "contracts/cdc-python.json"}
+NOT_YET = {"contracts/aicp.json", "contracts/aliyun-market.json", "contracts/aliyun-saf.json", "contracts/cdc-python.json"}
 
 
 def _lines(path: Path) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from simulator.server import free_port_base
-from simulator.serving import ServedSimulator
+from simulator.testing.served import ServedSimulator
 from .clients import normal_request_seconds
 
 SERVERS = {

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from simulator.server import free_port_base
-from simulator.serving import ServedSimulator
+from simulator.testing.served import ServedSimulator
 
 from .clients import CDC_TOKEN, exchange, slow_clients, still_open
 from .conftest import READ_TIMEOUTS, Server, assert_healthy

@@ -16,7 +16,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.server import free_port_base
-from simulator.serving import check_ports_free
+from simulator.serving.process import check_ports_free
 
 KNOWN = "known: aicp, aliyun-market, aliyun-saf, cdc-python, huawei-ocr"
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from simulator.server import free_port_base
-from simulator.serving import STORE_PREFIX, check_ports_free, store_for, sweep_stale_stores
+from simulator.serving.process import check_ports_free
+from simulator.serving.stores import STORE_PREFIX, store_for, sweep_stale_stores
 
 CDC_PORT = 20  # cdc-python's port block is 2: its one deployment listens on port_base + 20
 

@@ -19,7 +19,8 @@ from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator import Simulator
 from simulator.server import free_port_base
-from simulator.serving import ServedSimulator, check_ports_free
+from simulator.serving.process import check_ports_free
+from simulator.testing.served import ServedSimulator
 
 PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 INVOICE = json.dumps({"url": "https://apisim.fixtures/images/quota_invoice.png"}).encode()
@@ -120,12 +121,13 @@ def test_a_port_already_taken_is_refused_before_any_worker_starts():
 FALLBACK_SERVE = """
 import sys
 import simulator.serving as serving
+from simulator.serving import granian_native
 from simulator.config import SimulatorConfig
 
 def unavailable(*args, **kwargs):
-    raise serving.NativeWorkersUnavailable("TypeError: stubbed for the test")
+    raise granian_native.NativeWorkersUnavailable("TypeError: stubbed for the test")
 
-serving.serve_ports_natively = unavailable
+granian_native.serve_ports_natively = unavailable
 config = SimulatorConfig(port_base=int(sys.argv[1]), services=["huawei-ocr"])
 sys.exit(serving.serve(config, workers=1, on_ready=lambda sim: print("ready", flush=True)))
 """

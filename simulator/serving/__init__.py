@@ -1,0 +1,96 @@
+"""Production serving: several worker processes answering every deployment port.
+
+``apisim serve`` picks one of three servers:
+
+* ``granian`` (default): a pre-fork master builds the :class:`Simulator` once
+  (contracts loaded and checked, validators compiled, routes built, demo state
+  seeded), then forks the workers. Each worker runs one of granian's Rust
+  workers per deployment port, all on the worker's one event loop (see
+  :mod:`.granian_native`, the one place granian's private API is used); every
+  worker binds every port with ``SO_REUSEPORT`` and the kernel spreads
+  connections across them. Requests reach :meth:`Simulator.handle` through a
+  small RSGI adapter (:mod:`.rsgi`; no Flask on this path: the adapter builds the
+  same ``SimRequest`` the Flask app builds).
+* ``gunicorn``: the Flask app with gthread workers, all ports bound by the
+  master (``preload_app``, so the same once-only preparation).
+* ``dev``: the single-process werkzeug server (:class:`SimulatorServer`).
+
+State is shared through the store: with more than one worker the default is a
+fresh SQLite store in a temporary folder (removed at exit), so a record
+created through one worker is seen by the next request on another. Each worker
+journals to a partition of its own (see :class:`~simulator.pipeline.journal.Journal`).
+
+The package, one module per job: :mod:`.stores` (the store several workers share), :mod:`.rsgi`
+(the RSGI adapter and its fault injector), :mod:`.prefork` (granian's master and workers),
+:mod:`.granian_native` (the adapter over granian's internals), :mod:`.gunicorn_server` and
+:mod:`.gunicorn_worker`, :mod:`.process` (what every worker process needs: its end with its
+master, a core, a frozen heap, free ports). Why granian: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from dataclasses import replace
+from typing import Callable
+
+from simulator.config import SimulatorConfig
+from simulator.serving.stores import store_for
+from simulator.simulator import Simulator
+
+__all__ = ["SERVERS", "default_workers", "serve"]
+
+SERVERS = ("granian", "gunicorn", "dev")
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | None = None,
+          on_ready: Callable[[Simulator], None] = lambda sim: None, pin_workers: bool = True,
+          on_orphaned: Callable[[], None] = lambda: None) -> int:
+    """Run until SIGINT/SIGTERM; ``on_ready(simulator)`` runs once every port accepts.
+
+    ``on_orphaned`` runs in a granian worker that outlives its master (killed with SIGKILL, say),
+    after the temporary store is removed: what else only the master would have cleaned up."""
+    workers = default_workers() if workers is None else workers
+    if server not in SERVERS:
+        raise ValueError(f"unknown server {server!r}: use one of {', '.join(SERVERS)}")
+    if server == "dev" and workers > 1:
+        raise ValueError("the dev server is one process: use --server granian or gunicorn for --workers > 1")
+    store_url, cleanup = store_for(workers, config.store_url)
+    config = replace(config, store_url=store_url, dropped_connections=server != "granian")
+    try:
+        simulator = Simulator(config)  # once, in the master: the workers inherit it prepared
+        if server == "dev":
+            return _serve_dev(simulator, on_ready)
+        if server == "gunicorn":
+            from simulator.serving.gunicorn_server import serve_gunicorn
+
+            serve_gunicorn(simulator, workers, lambda: on_ready(simulator))
+        else:
+            from simulator.serving.prefork import GranianServer
+
+            GranianServer(simulator, workers, pin_workers, orphan_cleanup=lambda: (cleanup(), on_orphaned())) \
+                .serve_forever(lambda: on_ready(simulator))
+        return 0
+    finally:
+        cleanup()
+
+
+def _serve_dev(simulator: Simulator, on_ready: Callable[[Simulator], None]) -> int:
+    from simulator.server import SimulatorServer
+
+    server = SimulatorServer(simulator.config, simulator=simulator).start()
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        server.wait_until_accepting()
+        on_ready(simulator)
+        stop.wait()
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,70 @@
+"""``apisim serve ARGS`` in a child process, with the interface every running simulator shares
+(:class:`~simulator.server.LoopbackServer`): for tests of the served simulator itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from simulator.config import SimulatorConfig
+from simulator.server import LoopbackServer
+from simulator.simulator import Simulator
+
+
+class ServedSimulator(LoopbackServer):
+    """``apisim serve ARGS`` in a child process, reachable like any :class:`LoopbackServer`.
+
+    The live-server tests use it when ``APISIM_LIVE_SERVE`` is set (e.g. ``--workers 4``). State is
+    a SQLite file both sides open, so ``.simulator`` (a local simulator over the same store) reads
+    the journal and the records the workers wrote, and can seed records they will see.
+    """
+
+    def __init__(self, args: list[str], *, port_base: int, seed: int = 0, startup_timeout: float = 60.0):
+        self._folder = tempfile.TemporaryDirectory(prefix="apisim-served-")
+        self.store_url = f"sqlite:///{self._folder.name}/state.db"
+        self.urls_json = f"{self._folder.name}/urls.json"
+        self.args = [*args, "--port-base", str(port_base), "--seed", str(seed), "--store", self.store_url,
+                     "--urls-json", self.urls_json]
+        self.config = SimulatorConfig(port_base=port_base, seed=seed, store_url=self.store_url)
+        self.startup_timeout = startup_timeout
+        self.process: Any = None
+
+    def start(self) -> ServedSimulator:
+        self.process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", *self.args],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + self.startup_timeout
+        while not Path(self.urls_json).exists():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"apisim serve {' '.join(self.args)} exited: {self.process.stderr.read().decode()}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError(f"apisim serve did not start within {self.startup_timeout:.0f} s")
+            time.sleep(0.05)
+        self.simulator = Simulator(self.config)  # the served store is seeded already: nothing is re-seeded
+        return self
+
+    def stop(self, timeout: float = 30.0) -> int | None:
+        """SIGTERM, as a service manager would; the exit status (None if it had to be killed)."""
+        code = None
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                code = self.process.wait(timeout=timeout)
+            except Exception:  # noqa: BLE001 - past the timeout it is stopped for good
+                self.process.kill()
+                self.process.wait()
+        elif self.process is not None:
+            code = self.process.returncode
+        if self.process is not None and self.process.stderr is not None:
+            self.process.stderr.close()
+        self._folder.cleanup()
+        return code
+
+    def urls(self) -> dict[str, Any]:
+        """What the served simulator wrote to its ``--urls-json``."""
+        return json.loads(Path(self.urls_json).read_text("utf-8"))
