@@ -56,8 +56,7 @@ def check_host(host: str, allow_remote: bool, admin_token: str | None) -> None:
 
 def check_ports(contracts: dict[str, Contract], port_base: int) -> None:
     """Every deployment's port (``port_base + 10 * port_block + index``) must exist."""
-    ports = {(c.service, d.name): port_base + 10 * c.port_block + d.index for c in contracts.values()
-             for d in c.deployments}
+    ports = {(c.service, d.name): c.port_of(d, port_base) for c in contracts.values() for d in c.deployments}
     if not ports:
         return
     (service, dep), highest = max(ports.items(), key=lambda item: item[1])

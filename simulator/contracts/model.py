@@ -184,6 +184,11 @@ class Contract:
         return SchemaValidator(Draft202012Validator(root, format_checker=self._format_checker), schema,
                                self.defs, self._format_checker)
 
+    def port_of(self, deployment: Deployment, port_base: int) -> int:
+        """The local port a deployment listens on: ``port_base + 10 * port_block + its index``, so
+        ports stay where they are as services are added."""
+        return port_base + 10 * self.port_block + deployment.index
+
     def deref(self, schema: Any) -> Any:
         """``schema`` with its ``$ref`` into this contract's ``$defs`` followed (see :func:`deref`)."""
         return deref(schema, self.defs)

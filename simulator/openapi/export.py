@@ -41,7 +41,7 @@ _SKIPPED_HEADER_PARAMS = {"accept", "content-type", "authorization"}  # OpenAPI 
 
 
 def local_origin(contract: Contract, dep: Deployment, host: str = DEFAULT_HOST, port_base: int = DEFAULT_PORT_BASE) -> str:
-    return f"http://{host}:{port_base + 10 * contract.port_block + dep.index}"
+    return f"http://{host}:{contract.port_of(dep, port_base)}"
 
 
 def openapi_document(contract: Contract, deployment: str | None = None, *, server_url: str | None = None,

@@ -54,7 +54,7 @@ class Runtime:
         return [d for c in self.contracts.values() for d in c.deployments]
 
     def port_of(self, dep: Deployment) -> int:
-        return self.config.port_base + 10 * self.contracts[dep.service].port_block + dep.index
+        return self.contracts[dep.service].port_of(dep, self.config.port_base)
 
     def ports(self) -> list[int]:
         """Every deployment's local port, each once, in order."""
