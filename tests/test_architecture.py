@@ -175,8 +175,6 @@ def test_the_import_reader_sees_type_checking_and_function_level_imports(tmp_pat
 MAX_MODULE_LINES = 400
 MAX_CONTRACT_FILE_LINES = 1_500
 CONTRACTS = PACKAGE.parent / "contracts"
-# Still too long, each being split (issue #19); the list may only shrink.
-NOT_YET = {"contracts/aicp.json", "contracts/aliyun-market.json", "contracts/aliyun-saf.json", "contracts/cdc-python.json"}
 
 
 def _lines(path: Path) -> int:
@@ -195,10 +193,10 @@ def _too_long() -> dict[str, int]:
 
 
 def test_no_module_is_longer_than_one_sitting():
-    found = {path: lines for path, lines in _too_long().items() if path not in NOT_YET}
+    found = _too_long()
     assert not found, (f"over {MAX_MODULE_LINES} lines (a module) or {MAX_CONTRACT_FILE_LINES} (a contract file): "
-                       f"{found}; split by job")
+                       f"{found}; split by job (a contract: its parts into files, docs/ARCHITECTURE.md)")
 
 
-def test_the_not_yet_list_only_shrinks():
-    assert sorted(NOT_YET - set(_too_long())) == [], "now short enough: remove it from NOT_YET"
+def test_the_size_check_reads_the_contracts():  # not vacuous: the contracts' files are there to be measured
+    assert len([p for p in CONTRACTS.rglob("*.json") if "operations" in p.parts]) >= 90

@@ -98,8 +98,9 @@ def _compare(draft: Path, args: argparse.Namespace) -> int:
     from simulator.contracts.loader import contracts_dir
 
     finished = Path(args.compare)
-    if not finished.exists() and (contracts_dir() / f"{args.compare}.json").exists():
-        finished = contracts_dir() / f"{args.compare}.json"
+    for shipped in (contracts_dir() / args.compare, contracts_dir() / f"{args.compare}.json"):  # a folder, or a file
+        if not finished.exists() and shipped.exists():
+            finished = shipped
     try:
         figures = measure_files(draft, finished, args.document)
     except (ValueError, OSError) as exc:

@@ -26,7 +26,6 @@ What "right" means:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,8 +76,9 @@ class Figures:
 
 
 def measure_files(draft: Path | str, finished: Path | str, document: Path | str) -> Figures:
-    load = lambda p: json.loads(Path(p).read_text("utf-8"))  # noqa: E731
-    return measure(load(draft), load(finished), Path(document).read_text("utf-8"), Path(document).name)
+    from simulator.contracts.loader import read_contract  # a finished contract may be a folder
+
+    return measure(read_contract(draft), read_contract(finished), Path(document).read_text("utf-8"), Path(document).name)
 
 
 def measure(draft: dict[str, Any], finished: dict[str, Any], text: str, name: str = "document") -> Figures:

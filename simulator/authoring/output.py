@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.contracts.loader import META_SCHEMA_FILE, contracts_dir, load_contract
+from simulator.contracts.loader import contract_paths, contracts_dir, load_contract, read_contract
+from simulator.core.errors import ContractError
 
 MAX_PORT_BLOCK = 99
 
@@ -27,13 +28,14 @@ class Written:
 
 
 def contract_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.glob("*.json") if p.name != META_SCHEMA_FILE) if directory.is_dir() else []
+    """The contracts in ``directory``: single files and folders (``simulator.contracts.contract_paths``)."""
+    return contract_paths(directory) if directory.is_dir() else []
 
 
 def _service_and_block(path: Path) -> tuple[str | None, int | None]:
     try:
-        raw = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        raw = read_contract(path)
+    except (OSError, ValueError, ContractError):
         return None, None
     if not isinstance(raw, dict):
         return None, None

@@ -14,7 +14,6 @@ Run ``pytest -s`` to see the figures; a failure shows them too.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,11 @@ import pytest
 from simulator.authoring import write_contract
 from simulator.authoring.draft import draft_contract
 from simulator.authoring.measure import measure
-from simulator.contracts.loader import META_SCHEMA_FILE, load_contract
+from simulator.contracts.loader import contract_paths, load_contract, read_contract
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 SOURCES = CONTRACTS / "sources"
-FINISHED = [json.loads(p.read_text("utf-8")) for p in sorted(CONTRACTS.glob("*.json")) if p.name != META_SCHEMA_FILE]
+FINISHED = [read_contract(p) for p in contract_paths(CONTRACTS)]
 TARGETS = {"operations": 0.9, "request fields": 0.8, "response fields": 0.8, "error codes": 0.8}
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.contracts import contracts_dir, load_contract
+from simulator.contracts import contracts_dir, load_contract, read_contract
 from simulator.core.errors import ContractError
 
 SIMULATOR = Path(__file__).resolve().parents[2] / "simulator"
@@ -57,7 +57,7 @@ def test_the_code_reads_x_keys_at_all():  # the scan above sees them: it is not 
 
 
 def _huawei() -> dict:
-    return json.loads((contracts_dir() / "huawei-ocr.json").read_text("utf-8"))
+    return read_contract(contracts_dir() / "huawei-ocr")
 
 
 def _load(tmp_path: Path, raw: dict):

@@ -88,3 +88,56 @@ def test_editing_any_file_of_a_folder_reloads_it(tmp_path):
     stat = op_file.stat()
     os.utime(op_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000))
     assert load_contract(folder).operations["create_token"].summary == "changed"
+
+
+# -- the shipped contracts, moved to folders (issue #19) -------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+PROVENANCE = ("x-doc-lines",)  # what the move added to each operation (and a section where one was missing)
+
+
+def _git(*args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True).stdout
+
+
+def _without_provenance(raw: dict, before: dict) -> dict:
+    ops = {}
+    for op_id, op in raw["operations"].items():
+        had_section = "section" in before["operations"].get(op_id, {})
+        ops[op_id] = {k: v for k, v in op.items() if k not in PROVENANCE and (k != "section" or had_section)}
+    return {**raw, "operations": ops}
+
+
+@pytest.mark.parametrize("service", ["aicp", "aliyun-market", "aliyun-saf", "cdc-python", "huawei-ocr"])
+def test_the_move_to_folders_changed_no_contract(service, tmp_path):
+    """The commit that made the folders compiles, for each contract, to exactly the file it removed
+    (operations, schemas, codes, examples, key order), but for the document lines it added."""
+    try:
+        moved = _git("log", "-1", "--diff-filter=D", "--format=%H", "--", f"contracts/{service}.json").strip()
+    except (OSError, Exception) as exc:  # noqa: BLE001 - no git, or not a checkout
+        pytest.skip(f"needs the git history of a checkout ({exc})")
+    if not moved:
+        pytest.skip("the history does not reach the move (a shallow clone?)")
+    before = json.loads(_git("show", f"{moved}^:contracts/{service}.json"))
+    folder = tmp_path / service
+    for name in _git("ls-tree", "-r", "--name-only", moved, f"contracts/{service}/").split():
+        target = tmp_path / Path(name).relative_to("contracts")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_git("show", f"{moved}:{name}"), "utf-8")
+    after = compile_folder(folder)
+    assert _as_json(_without_provenance(after, before)) == _as_json(before)
+
+
+@pytest.mark.parametrize("path", contract_paths(), ids=lambda p: p.name)
+def test_every_operation_names_the_section_and_lines_of_its_document(path):
+    raw = read_contract(path)
+    document = (REPO / "contracts" / "sources" / raw["source"]).read_text("utf-8").splitlines()
+    for op_id, op in raw["operations"].items():
+        if "x-simulator-only" in op:
+            continue  # not a documented operation (it says why)
+        assert op.get("section"), f"{op_id}: no section"
+        first, last = op["x-doc-lines"]
+        assert 1 <= first <= last <= len(document), f"{op_id}: lines {first}-{last} of {len(document)}"
+        assert any(line.strip() for line in document[first - 1:last]), f"{op_id}: lines {first}-{last} are blank"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator.contracts import contracts_dir, load_contract, load_contracts
+from simulator.contracts import contracts_dir, load_contract, load_contracts, read_contract
 from simulator.core.errors import ContractError
 
-HUAWEI = contracts_dir() / "huawei-ocr.json"
+HUAWEI = contracts_dir() / "huawei-ocr"
 
 
 def _write(tmp_path: Path, raw: dict) -> Path:
@@ -20,7 +20,7 @@ def _write(tmp_path: Path, raw: dict) -> Path:
 
 
 def _huawei() -> dict:
-    return json.loads(HUAWEI.read_text("utf-8"))
+    return read_contract(HUAWEI)
 
 
 def test_every_shipped_contract_loads():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -77,10 +78,27 @@ def verified():
 
 @pytest.fixture
 def contracts_copy(tmp_path) -> Path:
-    """A writable copy of the shipped contracts (to break one on purpose)."""
+    """A writable copy of the shipped contracts (to break one on purpose: :func:`edit_contract`)."""
     target = tmp_path / "contracts"
     shutil.copytree(Path(shipped_contracts_dir()), target)
     return target
+
+
+@pytest.fixture
+def edit_contract():
+    """``edit_contract(contracts, service, change)``: ``change(raw)`` a copy's contract, written back as one file."""
+    return _edit_contract
+
+
+def _edit_contract(contracts: Path, service: str, change) -> None:
+    from simulator.contracts import read_contract
+
+    folder = contracts / service
+    raw = read_contract(folder if folder.is_dir() else contracts / f"{service}.json")
+    change(raw)
+    if folder.is_dir():
+        shutil.rmtree(folder)
+    (contracts / f"{service}.json").write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
 
 
 @pytest.fixture

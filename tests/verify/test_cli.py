@@ -30,12 +30,12 @@ def test_verify_passes_prints_a_summary_and_writes_junit_xml(start_simulator, si
 
 
 def test_verify_exits_non_zero_with_a_report_when_the_contract_is_broken(
-        start_simulator, signing_instant, contracts_copy, tmp_path, capsys):
-    path = contracts_copy / "huawei-ocr.json"
-    contract = json.loads(path.read_text("utf-8"))
-    projects = contract["operations"]["list_projects"]["response"]["body"]["properties"]["projects"]
-    projects["items"]["properties"]["name"] = {"type": "integer"}
-    path.write_text(json.dumps(contract), "utf-8")
+        start_simulator, signing_instant, contracts_copy, edit_contract, tmp_path, capsys):
+    def break_it(contract):
+        projects = contract["operations"]["list_projects"]["response"]["body"]["properties"]["projects"]
+        projects["items"]["properties"]["name"] = {"type": "integer"}
+
+    edit_contract(contracts_copy, "huawei-ocr", break_it)
     server = start_simulator("huawei-ocr")
     junit = tmp_path / "verify.xml"
     status = main(["verify", "--contract", "huawei-ocr", "--deployment", "iam", "--contracts-dir", str(contracts_copy),

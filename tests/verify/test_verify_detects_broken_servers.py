@@ -7,19 +7,19 @@ import json
 from simulator.verify.report import failure_report, summary_table
 
 
-def _break_community_list(contracts_dir) -> None:
+def _break_community_list(contracts_dir, edit_contract) -> None:
     """The copy's community_list answers one more data field than the real contract allows."""
-    path = contracts_dir / "cdc-python.json"
-    contract = json.loads(path.read_text("utf-8"))
-    data = contract["operations"]["community_list"]["response"]["body"]["properties"]["data"]
-    data["properties"]["apisim_extra"] = {"type": "string", "x-faker": "hex:8"}
-    data["required"].append("apisim_extra")
-    path.write_text(json.dumps(contract, ensure_ascii=False), "utf-8")
+    def break_it(contract):
+        data = contract["operations"]["community_list"]["response"]["body"]["properties"]["data"]
+        data["properties"]["apisim_extra"] = {"type": "string", "x-faker": "hex:8"}
+        data["required"].append("apisim_extra")
+
+    edit_contract(contracts_dir, "cdc-python", break_it)
 
 
 def test_a_simulator_serving_a_broken_contract_fails_verification_at_the_json_path(
-        start_simulator, verify, contracts_copy):
-    _break_community_list(contracts_copy)
+        start_simulator, verify, contracts_copy, edit_contract):
+    _break_community_list(contracts_copy, edit_contract)
     server = start_simulator("cdc-python", contracts_dir=str(contracts_copy))
     report = verify(server, "cdc-python", operations=["community_list"], max_examples=2)
     assert not report.ok
@@ -35,8 +35,9 @@ def test_a_simulator_serving_a_broken_contract_fails_verification_at_the_json_pa
     assert "FAILED" in summary_table(report)
 
 
-def test_verifying_against_a_broken_copy_of_the_contract_fails_too(start_simulator, verify, contracts_copy):
-    _break_community_list(contracts_copy)
+def test_verifying_against_a_broken_copy_of_the_contract_fails_too(start_simulator, verify, contracts_copy,
+                                                                    edit_contract):
+    _break_community_list(contracts_copy, edit_contract)
     server = start_simulator("cdc-python")
     report = verify(server, "cdc-python", operations=["community_list"], max_examples=2,
                     contracts_dir=str(contracts_copy))

@@ -1,6 +1,6 @@
 """AICP (智能交互平台): the old and new face APIs, statistics, capability authorisation, face
 micro-services, the Koala engine API, user register / face login and high availability:
-nine deployments of one platform (``contracts/aicp.json``).
+nine deployments of one platform (``contracts/aicp/``).
 """
 
 from simulator.pipeline.service import Scenario, ServiceDefinition

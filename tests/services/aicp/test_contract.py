@@ -10,7 +10,7 @@ import pytest
 
 from simulator.contracts import load_contract
 
-CONTRACT = load_contract(Path(__file__).resolve().parents[3] / "contracts" / "aicp.json")
+CONTRACT = load_contract(Path(__file__).resolve().parents[3] / "contracts" / "aicp")
 DOCUMENTED = {op_id: op for op_id, op in CONTRACT.operations.items() if "x-simulator-only" not in op.raw}
 
 # What each envelope's failure body looks like, to check the document's failure examples.

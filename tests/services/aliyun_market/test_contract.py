@@ -9,7 +9,7 @@ import pytest
 
 from simulator.contracts import contracts_dir, load_contract
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-market.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-market")
 ERRNO_TABLE = ["1001", "1002", "1030", "1031", "1032", "2000", "3000", "3001", "3002"]
 EXAMPLES = [
     pytest.param(op, example, id=f"{op.id}:{example['name']}")

@@ -8,7 +8,7 @@ from simulator.contracts import contracts_dir, load_contract
 
 from .conftest import b64, fixture_b64, fixture_bytes
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-market.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-market")
 ALICE = fixture_b64("alice_1.jpg")
 FIXTURE_URL = "http://apisim.fixtures/images/"
 

@@ -11,7 +11,7 @@ from simulator.contracts import contracts_dir, load_contract
 from .conftest import (BANK_ONLY_APPCODE, DEMO_APPCODE, HOSTS, MARKET_PATHS, QPS_2_APPCODE, QUOTA_3_APPCODE,
                        fixture_b64)
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-market.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-market")
 BANK = {"image": fixture_b64("bank_card.jpg")}
 
 

@@ -14,7 +14,7 @@ from simulator.contracts import contracts_dir, load_contract
 
 from .conftest import Api, Clock, fixture_b64
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-market.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-market")
 ERRNOS = {int(code) for code in CONTRACT.errors if code.isdigit()}
 GATEWAY_MESSAGES = {entry.message for entry in CONTRACT.errors.values() if entry.envelope == "gateway"}
 ALICE = fixture_b64("alice_1.jpg")

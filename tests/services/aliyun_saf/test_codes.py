@@ -13,7 +13,7 @@ from simulator.contracts.loader import contracts_dir
 
 from .conftest import DEMO, DETAILED
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-saf.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-saf")
 TABLES = {code: raw["x-table"] for code, raw in CONTRACT.raw["errors"].items() if "x-table" in raw}
 OPERATION_OF_TABLE = {"init": "init", "query": "query", "unified": "init"}
 SERVICE_PARAMETERS = {

@@ -7,7 +7,7 @@ import pytest
 from simulator.contracts import load_contract
 from simulator.contracts.loader import contracts_dir
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-saf.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-saf")
 
 # Every code the document's tables list (统一返回Code, the init and query detailed tables).
 DOCUMENT_CODES = {

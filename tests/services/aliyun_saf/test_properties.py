@@ -14,7 +14,7 @@ from simulator.fake.providers import with_id_check_digit
 
 from .conftest import DETAILED, HOST, METAINFO, ManualClock
 
-CONTRACT = load_contract(contracts_dir() / "aliyun-saf.json")
+CONTRACT = load_contract(contracts_dir() / "aliyun-saf")
 SERVICE_CODES = {entry.body["Code"] for entry in CONTRACT.errors.values() if entry.envelope == "saf"} | {200}
 GATEWAY_CODES = {code for code, entry in CONTRACT.errors.items() if entry.envelope == "gateway"}
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

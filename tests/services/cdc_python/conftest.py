@@ -10,7 +10,7 @@ import pytest
 
 from simulator.contracts import contracts_dir, load_contract
 
-CONTRACT = load_contract(contracts_dir() / "cdc-python.json")
+CONTRACT = load_contract(contracts_dir() / "cdc-python")
 HOST = "guosai.zustmanong.cn"
 TOKENS = {c["username"]: c["token"] for c in CONTRACT.credentials}
 DOC_POINT = (30.2262500, 120.0318500)  # the document's Community - list coordinates

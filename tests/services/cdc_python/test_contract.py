@@ -7,7 +7,7 @@ from jsonschema import Draft202012Validator
 
 from simulator.contracts import contracts_dir, load_contract
 
-CONTRACT = load_contract(contracts_dir() / "cdc-python.json")
+CONTRACT = load_contract(contracts_dir() / "cdc-python")
 ERROR_SCHEMAS = {"cdc": "ErrorBody", "cdc-yanxuan": "YanxuanErrorBody"}
 
 EXAMPLES = [

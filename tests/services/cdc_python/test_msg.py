@@ -92,7 +92,9 @@ def test_without_the_system_user_configured_sys_private_msg_list_are_100(make_cl
 
     from tests.services.cdc_python.conftest import CONTRACT
 
-    raw = json.loads(open(CONTRACT.file, encoding="utf-8").read())
+    from simulator.contracts import read_contract
+
+    raw = read_contract(CONTRACT.file)
     raw["credentials"] = [c for c in raw["credentials"] if c["username"] != "guosai"]
     (tmp_path / "cdc-python.json").write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
     cdc = CdcClient(make_client("cdc-python", contracts_dir=str(tmp_path)))
