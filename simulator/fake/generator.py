@@ -93,7 +93,9 @@ class _Walker:
         return self._make_rng()
 
     def deref(self, schema: Any) -> Any:
-        return deref(schema, self.defs)
+        if isinstance(schema, dict) and "$ref" in schema:  # most schemas hold none: no call for them
+            return deref(schema, self.defs)
+        return schema
 
     def value(self, schema: Any, depth: int) -> Any:
         schema = self.deref(schema)

@@ -6,7 +6,6 @@ import random
 import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from simulator.config import SimulatorConfig
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from simulator.imaging.fixtures import FixtureUrls
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Context:
     runtime: Runtime
     request: SimRequest
@@ -39,6 +38,10 @@ class Context:
     identity: dict[str, Any] = field(default_factory=dict)
     envelope_name: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # the service's scratch space (e.g. SAF's Format)
+    # Made on first use (most requests need none of them).
+    _view: dict[str, Any] | None = field(default=None, init=False, repr=False)
+    _rng: random.Random | None = field(default=None, init=False, repr=False)
+    _request_rng: random.Random | None = field(default=None, init=False, repr=False)
 
     @property
     def service(self) -> str:
@@ -48,21 +51,27 @@ class Context:
     def config(self) -> SimulatorConfig:
         return self.runtime.config
 
-    @cached_property
+    @property
     def view(self) -> dict[str, Any]:
         """The request as ``match`` predicates and fault ``where`` filters see it (built once, after
         ``params``): see :mod:`simulator.core.view`."""
-        return request_view(self.request, self.params)
+        if self._view is None:
+            self._view = request_view(self.request, self.params)
+        return self._view
 
-    @cached_property
+    @property
     def rng(self) -> random.Random:
         """Seeded by the simulator seed and the request's content: identical requests, identical answers."""
-        return random.Random(self.seed)
+        if self._rng is None:
+            self._rng = random.Random(self.seed)
+        return self._rng
 
-    @cached_property
+    @property
     def request_rng(self) -> random.Random:
         """Seeded by content and sequence number: differs between identical requests, stable across replays."""
-        return random.Random(f"{self.seed}:{self.seq}")
+        if self._request_rng is None:
+            self._request_rng = random.Random(f"{self.seed}:{self.seq}")
+        return self._request_rng
 
     def clock(self) -> datetime:
         return self.runtime.now()

@@ -27,7 +27,7 @@ RATE_LIMIT = "rate_limit"
 STAGES = (MATCH, FORCED, AUTH, VALIDATION, BEHAVIOUR, FAULT, RATE_LIMIT)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Exchange:
     seq: int
     request: SimRequest
