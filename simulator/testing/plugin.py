@@ -9,8 +9,9 @@ Fixtures:
 - ``apisim_session``: the session-scoped :class:`~simulator.testing.ApisimServer` itself, not reset.
 
 Marker ``@pytest.mark.apisim(service=..., seed=..., error={"operation": code}, strict=...)``;
-options ``--apisim-seed``, ``--apisim-strict``, ``--apisim-allow-network``, ``--apisim-real-clock``.
-The offline guard is on for the whole run unless ``--apisim-allow-network`` is given.
+options ``--apisim-seed``, ``--apisim-strict``, ``--apisim-offline``, ``--apisim-allow-network``,
+``--apisim-real-clock``. The offline guard is on in tests that use apisim, or for the whole run
+with ``--apisim-offline`` (:mod:`simulator.testing.guard_scope`).
 """
 
 from __future__ import annotations
@@ -22,14 +23,13 @@ import pytest
 
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import is_unmatched, report
-from simulator.testing.guard import OfflineGuard
+from simulator.testing import guard_scope
 from simulator.testing.live import ApisimServer
 
 MARKER_ARGS = ("service", "seed", "error", "strict")
 MARKER_HELP = ("apisim(service=None, seed=None, error=None, strict=None): configure the apisim fixtures for one "
                "test: default service, fake-data seed, {operation: code or (code, times)} errors, strict mode")
 
-_GUARD = pytest.StashKey[OfflineGuard]()
 _STATE = pytest.StashKey["_TestState"]()
 
 
@@ -47,30 +47,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="seed of all simulated fake data for the session (default 0, or the apisim_seed ini value)")
     group.addoption("--apisim-strict", action="store_true", default=None,
                     help="fail any test whose code sends a request that breaks a contract (consumer contract testing)")
-    group.addoption("--apisim-allow-network", action="store_true", default=False,
-                    help="do not install the offline guard (which refuses every non-loopback connection)")
     group.addoption("--apisim-real-clock", action="store_true", default=False,
                     help="the simulator uses the real clock instead of a fixed instant (for clients that cannot "
                          "be given apisim.now)")
     parser.addini("apisim_seed", "seed of all simulated fake data (default 0)", default="0")
     parser.addini("apisim_strict", "strict mode for every test", type="bool", default=False)
+    guard_scope.add_options(group, parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
-    if not config.getoption("apisim_allow_network", False):
-        config.stash[_GUARD] = OfflineGuard().install()
+    guard_scope.start_run(config)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    guard = config.stash.get(_GUARD, None)
-    if guard is not None:
-        guard.uninstall()
+    guard_scope.end_run(config)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    guard = "on" if config.stash.get(_GUARD, None) is not None else "off (--apisim-allow-network)"
-    return f"apisim: seed {_session_seed(config)}, strict {'on' if _strict_default(config) else 'off'}, offline guard {guard}"
+    return (f"apisim: seed {_session_seed(config)}, strict {'on' if _strict_default(config) else 'off'}, "
+            f"offline guard {guard_scope.describe(config)}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    guard_scope.start_test(item)  # before any fixture: a session fixture's start-up is guarded too
+
+
+@pytest.hookimpl(wrapper=True, trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Any:
+    try:
+        return (yield)
+    finally:
+        guard_scope.end_test(item)
 
 
 def _session_seed(config: pytest.Config) -> int:
@@ -147,7 +156,7 @@ def apisim_respx(request: pytest.FixtureRequest, apisim_session: ApisimServer) -
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
-    guard = item.config.stash.get(_GUARD, None)
+    guard = guard_scope.active_guard(item)
     refused_before = len(guard.refusals) if guard is not None else 0
     result = yield  # a test that failed on its own keeps its own failure
     problems: list[str] = []

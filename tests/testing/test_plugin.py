@@ -91,7 +91,9 @@ def test_swallows(apisim_respx):
 def test_a_swallowed_network_refusal_fails_the_test_and_the_network_is_never_reached(pytester, stub_network):
     pytester.makepyfile(test_user='''
 import socket
+import pytest
 
+@pytest.mark.apisim
 def test_reaches_out():
     try:
         socket.create_connection(("api.vendor.example", 443))
