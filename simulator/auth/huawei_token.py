@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
 
 from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv
 from simulator.core import AuthFailure, SimRequest
@@ -35,6 +35,41 @@ def issue_token(store: ServiceStore, credential: dict[str, Any], project: str, n
     }
     store.put(TOKENS_NS, token, record)
     return token, record
+
+
+def iam_id(seed: int, kind: str, name: str) -> str:
+    """A stable 32-hex IAM id (domain, user, role, endpoint...): one id per thing, the same in every answer."""
+    return hashlib.blake2b(f"{seed}:{kind}:{name}".encode(), digest_size=16).hexdigest()
+
+
+def iam_instant(text: str) -> str:
+    """A stored instant as Keystone writes it: UTC, microseconds, ``Z`` (``2020-01-04T09:05:22.701000Z``)."""
+    return datetime.fromisoformat(text).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def token_body(record: dict[str, Any], credential: dict[str, Any], seed: int,
+               catalog: Iterable[tuple[str, str, str]] = ()) -> dict[str, Any]:
+    """The whole ``token`` object IAM answers a project-scoped password login with (Keystone v3 shape).
+
+    One domain id for the account, shared by the user and the project; the user's own id;
+    ``password_expires_at`` an instant or ``""`` (IAM's "never expires"); ``catalog`` lists each
+    ``(name, type, url)`` service endpoint of the project's region (empty when the caller asked
+    ``nocatalog``)."""
+    domain = {"id": credential.get("domain_id") or iam_id(seed, "domain", record["domain"]), "name": record["domain"]}
+    region = record["project"]
+    return {
+        "catalog": [{"endpoints": [{"id": iam_id(seed, "endpoint", f"{name}:{region}"), "interface": "public",
+                                    "region": region, "region_id": region, "url": url}],
+                     "id": iam_id(seed, "service", name), "name": name, "type": kind}
+                    for name, kind, url in catalog],
+        "expires_at": iam_instant(record["expires_at"]),
+        "issued_at": iam_instant(record["issued_at"]),
+        "methods": ["password"],
+        "project": {"domain": domain, "id": record["project_id"], "name": region},
+        "roles": [{"id": iam_id(seed, "role", "te_admin"), "name": "te_admin"}],
+        "user": {"domain": domain, "id": credential.get("user_id") or iam_id(seed, "user", f"{record['domain']}/{record['user']}"),
+                 "name": record["user"], "password_expires_at": credential.get("password_expires_at") or ""},
+    }
 
 
 class HuaweiToken(AuthScheme):

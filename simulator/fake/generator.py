@@ -12,7 +12,7 @@ import random
 import threading
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Optional, Union
 
 from faker import Faker
 
@@ -20,6 +20,8 @@ from simulator.contracts.refs import deref
 from simulator.fake.providers import EntityScope, entity_provider, resolve, timestamp
 
 _MAX_DEPTH = 12
+# The simulator clock, or a function that reads it (so a body that needs no date never reads it).
+Now = Optional[Union[datetime, Callable[[], datetime]]]
 
 
 def request_seed(base_seed: int, *parts: bytes | str) -> int:
@@ -48,13 +50,13 @@ class FakeData:
         fk.seed_instance(seed)
         return fk
 
-    def generate(self, schema: Any, seed: int, defs: dict[str, Any] | None = None, *,
-                 now: datetime | None = None) -> Any:
-        """A value for ``schema``; ``now`` (the simulator clock) anchors dates and card validity."""
+    def generate(self, schema: Any, seed: int, defs: dict[str, Any] | None = None, *, now: Now = None) -> Any:
+        """A value for ``schema``; ``now`` (the simulator clock, or a function reading it: read only when a
+        value needs it) anchors dates, instants and card validity."""
         return _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {}, now).value(schema, 0)
 
     def complete(self, schema: Any, value: Any, seed: int, defs: dict[str, Any] | None = None, *,
-                 now: datetime | None = None) -> Any:
+                 now: Now = None) -> Any:
         """``value`` with every property the schema names but ``value`` lacks filled in with fake data.
 
         What is present wins, at every depth; only the missing parts are generated, so a handler that
@@ -74,15 +76,19 @@ class _Walker:
     """
 
     def __init__(self, make_faker: Callable[[], Faker], make_rng: Callable[[], random.Random], defs: dict[str, Any],
-                 now: datetime | None = None):
+                 now: Any = None):
         self._make_faker = make_faker
         self._make_rng = make_rng
         self.defs = defs
-        self.now = now
+        self._now = now
         self.scopes = [self.new_scope()]
 
+    @cached_property
+    def now(self) -> datetime | None:
+        return self._now() if callable(self._now) else self._now
+
     def new_scope(self) -> EntityScope:
-        return EntityScope(lambda: self.rng.getrandbits(64), self.now)
+        return EntityScope(lambda: self.rng.getrandbits(64), lambda: self.now)
 
     @cached_property
     def fk(self) -> Faker:
@@ -106,7 +112,7 @@ class _Walker:
             entity_field = entity_provider(schema["x-faker"])
             if entity_field is not None:
                 return entity_field(self.scopes[-1])
-            return resolve(schema["x-faker"])(self.fk, rng)
+            return resolve(schema["x-faker"])(self.fk, rng, self.now)
         if "const" in schema:
             return schema["const"]
         if "enum" in schema:

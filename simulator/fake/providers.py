@@ -15,8 +15,10 @@ Two kinds:
 
 from __future__ import annotations
 
+import base64
 import random
 import string
+import struct
 import uuid
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
@@ -32,14 +34,22 @@ from simulator.fake.entities.invoices import QUOTA_DENOMINATIONS  # noqa: F401
 from simulator.fake.entities.people import resident_id_valid, with_id_check_digit  # noqa: F401
 
 FIXED_EPOCH = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CHINA = timezone(timedelta(hours=8))
 
 
 class EntityScope:
     """The entities of one generated object, made on first use from a seed drawn from the walk's RNG."""
 
-    def __init__(self, draw_seed: Callable[[], int], now: datetime | None = None) -> None:
+    def __init__(self, draw_seed: Callable[[], int], now: "datetime | Callable[[], datetime | None] | None" = None,
+                 ) -> None:
         self._draw_seed = draw_seed
-        self.now = now or FIXED_EPOCH
+        self._now = now
+
+    @cached_property
+    def now(self) -> datetime:
+        """The simulator clock (read on first use: most objects never need it), else a fixed 2026 epoch."""
+        now = self._now() if callable(self._now) else self._now
+        return now or FIXED_EPOCH
 
     @cached_property
     def key(self) -> int:
@@ -78,8 +88,11 @@ ENTITY_PROVIDERS: dict[str, Callable[[EntityScope], Any]] = {
     "person.given_name": lambda s: s.person.name[1:],
     "person.gender": lambda s: s.person.gender,
     "person.gender_cn": lambda s: "男" if s.person.gender == "male" else "女",
+    "person.sex_code": lambda s: 1 if s.person.gender == "male" else 2,  # AICP's 1：男，2：女
     "person.birth_date": lambda s: s.person.birth_date.isoformat(),
     "person.birth_yyyymmdd": lambda s: int(f"{s.person.birth_date:%Y%m%d}"),
+    # CDC's day timestamps: Unix time of the birth day's midnight in China (UTC+8), as a float.
+    "person.birth_epoch": lambda s: datetime.combine(s.person.birth_date, datetime.min.time(), CHINA).timestamp(),
     "person.age": lambda s: s.person.age(s.now),
     "person.resident_id": lambda s: s.person.resident_id,
     "person.address": lambda s: s.person.home.text,
@@ -131,20 +144,38 @@ def entity_provider(name: str) -> Callable[[EntityScope], Any] | None:
     return ENTITY_PROVIDERS.get(ENTITY_ALIASES.get(name, name))
 
 
-def _digits(n: int) -> Callable[[Faker, random.Random], str]:
-    return lambda fk, rng: str(rng.randint(1, 9)) + "".join(rng.choice(string.digits) for _ in range(n - 1))
+# A value provider is called with the request's seeded Faker and RNG and the simulator clock
+# (``now``, None outside a request): dates fall before the clock, never on the wall clock.
+ValueProvider = Callable[[Faker, random.Random, "datetime | None"], Any]
 
 
-def _hex(n: int) -> Callable[[Faker, random.Random], str]:
-    return lambda fk, rng: "".join(rng.choice("0123456789abcdef") for _ in range(n))
+def _digits(n: int) -> ValueProvider:
+    return lambda fk, rng, now=None: str(rng.randint(1, 9)) + "".join(rng.choice(string.digits) for _ in range(n - 1))
 
 
-def _int(lo: int, hi: int) -> Callable[[Faker, random.Random], int]:
-    return lambda fk, rng: rng.randint(lo, hi)
+def _hex(n: int) -> ValueProvider:
+    return lambda fk, rng, now=None: "".join(rng.choice("0123456789abcdef") for _ in range(n))
 
 
-def _float(lo: float, hi: float) -> Callable[[Faker, random.Random], float]:
-    return lambda fk, rng: round(rng.uniform(lo, hi), 4)
+def _base64(n: int) -> ValueProvider:
+    """The base64 of ``n`` random bytes (AICP's authorisation token is 16: ``DU/mHOzoR4it4ljQFugDcA==``)."""
+    return lambda fk, rng, now=None: base64.b64encode(rng.getrandbits(8 * n).to_bytes(n, "big")).decode("ascii")
+
+
+def _feature(n: int) -> ValueProvider:
+    """A face feature vector: the base64 of ``n`` little-endian float32 values of a unit-scale embedding."""
+    def make(fk: Faker, rng: random.Random, now: datetime | None = None) -> str:
+        values = [rng.gauss(0.0, 1.0 / n ** 0.5) for _ in range(n)]
+        return base64.b64encode(struct.pack(f"<{n}f", *values)).decode("ascii")
+    return make
+
+
+def _int(lo: int, hi: int) -> ValueProvider:
+    return lambda fk, rng, now=None: rng.randint(lo, hi)
+
+
+def _float(lo: float, hi: float) -> ValueProvider:
+    return lambda fk, rng, now=None: round(rng.uniform(lo, hi), 4)
 
 
 def uuid_from(rng: random.Random) -> uuid.UUID:
@@ -159,40 +190,44 @@ def timestamp(rng: random.Random, now: datetime | None = None) -> datetime:
     return FIXED_EPOCH + timedelta(seconds=rng.randint(0, 300 * 86400))
 
 
-PROVIDERS: dict[str, Callable[..., Any]] = {
-    "url": lambda fk, rng: fk.url(),
-    "word": lambda fk, rng: fk.word(),
-    "sentence": lambda fk, rng: fk.sentence(),
-    "paragraph": lambda fk, rng: fk.paragraph(),
+def _moment(fmt: str) -> ValueProvider:
+    return lambda fk, rng, now=None: timestamp(rng, now).strftime(fmt)
+
+
+PROVIDERS: dict[str, ValueProvider] = {
+    "url": lambda fk, rng, now=None: fk.url(),
+    "word": lambda fk, rng, now=None: fk.word(),
+    "sentence": lambda fk, rng, now=None: fk.sentence(),
+    "paragraph": lambda fk, rng, now=None: fk.paragraph(),
     "confidence": _float(0.9, 1.0),
-    "uuid": lambda fk, rng: str(uuid_from(rng)),
-    "uuid_upper": lambda fk, rng: str(uuid_from(rng)).upper(),
-    "uuid_hex": lambda fk, rng: uuid_from(rng).hex,
-    "datetime": lambda fk, rng: timestamp(rng).strftime("%Y-%m-%d %H:%M:%S"),
-    "date": lambda fk, rng: timestamp(rng).strftime("%Y-%m-%d"),
-    "iso_datetime": lambda fk, rng: timestamp(rng).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-    "timestamp_ms": lambda fk, rng: int(timestamp(rng).timestamp() * 1000),
-    "timestamp": lambda fk, rng: int(timestamp(rng).timestamp()),
-    "market_request_id": lambda fk, rng: timestamp(rng).strftime("%Y%m%d%H%M%S") + "_" + uuid_from(rng).hex,
-    "ipv4_loopback": lambda fk, rng: "127.0.0.1",
+    "uuid": lambda fk, rng, now=None: str(uuid_from(rng)),
+    "uuid_upper": lambda fk, rng, now=None: str(uuid_from(rng)).upper(),
+    "uuid_hex": lambda fk, rng, now=None: uuid_from(rng).hex,
+    "datetime": _moment("%Y-%m-%d %H:%M:%S"),
+    "date": _moment("%Y-%m-%d"),
+    "iso_datetime": _moment("%Y-%m-%dT%H:%M:%S.%fZ"),
+    "timestamp_ms": lambda fk, rng, now=None: int(timestamp(rng, now).timestamp() * 1000),
+    "timestamp": lambda fk, rng, now=None: int(timestamp(rng, now).timestamp()),
+    "market_request_id": lambda fk, rng, now=None: (timestamp(rng, now).strftime("%Y%m%d%H%M%S") + "_"
+                                                    + uuid_from(rng).hex),
+    "ipv4_loopback": lambda fk, rng, now=None: "127.0.0.1",
 }
 
 
-def parametrised(name: str) -> Callable[..., Any] | None:
-    """``digits:N``, ``hex:N``, ``int:A-B``, ``float:A-B``, ``choice:a|b|c``."""
+def parametrised(name: str) -> ValueProvider | None:
+    """``digits:N``, ``hex:N``, ``base64:N`` (bytes), ``feature:N`` (float32s), ``int:A-B``, ``float:A-B``,
+    ``choice:a|b|c``."""
     kind, _, arg = name.partition(":")
     if not arg:
         return None
-    if kind == "digits":
-        return _digits(int(arg))
-    if kind == "hex":
-        return _hex(int(arg))
+    if kind in ("digits", "hex", "base64", "feature"):
+        return {"digits": _digits, "hex": _hex, "base64": _base64, "feature": _feature}[kind](int(arg))
     if kind in ("int", "float"):
         lo, _, hi = arg.partition("~") if "~" in arg else arg.partition("-")
         return _int(int(lo), int(hi)) if kind == "int" else _float(float(lo), float(hi))
     if kind == "choice":
         options = arg.split("|")
-        return lambda fk, rng: rng.choice(options)
+        return lambda fk, rng, now=None: rng.choice(options)
     return None
 
 
@@ -200,11 +235,11 @@ def known_provider(name: str) -> bool:
     return entity_provider(name) is not None or name in PROVIDERS or parametrised(name) is not None
 
 
-def resolve(name: str) -> Callable[..., Any]:
+def resolve(name: str) -> ValueProvider:
     """The value provider ``name`` names (entity providers are looked up with :func:`entity_provider`)."""
     found = PROVIDERS.get(name) or parametrised(name)
     if found is None:
         known = sorted([*PROVIDERS, *ENTITY_PROVIDERS, *ENTITY_ALIASES])
         raise KeyError(f"unknown x-faker provider {name!r}; known: {', '.join(known)}, "
-                       "digits:N, hex:N, int:A-B, float:A-B, choice:a|b")
+                       "digits:N, hex:N, base64:N, feature:N, int:A-B, float:A-B, choice:a|b")
     return found

@@ -37,7 +37,8 @@ def render_success(ctx: Context, envelopes: dict[str, Envelope], outcome: Any) -
     schema = ctx.operation.response.get("body")
     body = reply.body
     if schema is not None and (body is None or isinstance(body, dict)):
-        body = ctx.runtime.fake.complete(schema, body, ctx.seed, ctx.contract.defs)
+        # Dates, instants and card validity fall around the simulator clock, read only if a value needs it.
+        body = ctx.runtime.fake.complete(schema, body, ctx.seed, ctx.contract.defs, now=ctx.clock)
     response = envelope_for(ctx, envelopes).success(ctx, body)
     response.status = reply.status or response.status or ctx.operation.response.get("status", 200)
     for name, value in reply.headers.items():

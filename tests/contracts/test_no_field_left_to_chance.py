@@ -3,8 +3,9 @@
 The rule (simulator/fake/sources.py): an ``x-faker`` provider, a ``format`` the generator makes, an
 ``enum``/``const`` or ``examples``. Where none applies, the generator falls back to a random word,
 which is how the IAM token came to say ``"password_expires_at": "完全"``. ``chance_fields.txt``
-lists the fields still left to chance (issue #20, phase 2 gives each one a source); this test keeps
-that list exact in both directions, so it only ever shrinks.
+lists the fields still left to chance (empty since issue #20); this test keeps that list exact in
+both directions, so it only ever shrinks. Shipped contracts also name entity fields by their entity
+name (``person.name``), not by the older plain aliases.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from simulator.contracts import load_contracts
+from simulator.fake.providers import ENTITY_ALIASES
 from simulator.fake.sources import chance_fields, string_sources
 
 KNOWN = Path(__file__).with_name("chance_fields.txt")
@@ -43,6 +45,14 @@ def test_no_new_response_string_is_left_to_chance():
 def test_the_list_of_fields_left_to_chance_is_no_longer_than_it_must_be():
     fixed = sorted(known_chance_fields() - found_chance_fields())
     assert not fixed, f"these fields have a source now; delete them from {KNOWN.name}:\n" + "\n".join(fixed)
+
+
+def test_shipped_contracts_name_entity_fields_by_their_entity_names():
+    legacy = sorted({f"{name} {op_id} {s.path}: x-faker {s.source[8:]!r} is now {ENTITY_ALIASES[s.source[8:]]!r}"
+                     for name, contract in load_contracts().items()
+                     for op_id, operation in contract.operations.items() if operation.response.get("body") is not None
+                     for s in string_sources(operation.response["body"], contract.defs) if s.legacy_name})
+    assert not legacy, "\n".join(legacy)
 
 
 @pytest.mark.parametrize("schema, expected", [

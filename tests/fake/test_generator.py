@@ -87,3 +87,37 @@ def test_complete_fills_only_what_is_missing_and_keeps_the_documented_order():
     assert done["b"] == "given" and done["nested"]["x"] == 5 and done["extra"] == 1
     assert isinstance(done["nested"]["y"], str) and done["nested"]["y"]
     assert fake.complete(schema, None, 3) == fake.generate(schema, 3)
+
+
+def test_date_providers_fall_before_the_simulator_clock_and_the_clock_is_read_only_when_needed():
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime(2031, 5, 6, 7, 8, 9, tzinfo=timezone.utc)
+    reads = []
+
+    def clock():
+        reads.append(1)
+        return now
+
+    schema = {"type": "object", "properties": {"at": {"x-faker": "datetime"}, "ms": {"x-faker": "timestamp_ms"},
+                                               "day": {"type": "string", "format": "date"}}}
+    value = fake.generate(schema, 5, now=clock)
+    at = datetime.strptime(value["at"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    assert now - timedelta(days=90) <= at <= now
+    assert now - timedelta(days=90) <= datetime.fromtimestamp(value["ms"] / 1000, timezone.utc) <= now
+    assert value["day"].startswith(("2031-02", "2031-03", "2031-04", "2031-05"))
+    assert fake.generate(schema, 5, now=clock) == value, "the same seed and clock, the same value"
+    reads.clear()
+    fake.complete(schema, {"at": "x", "ms": 1, "day": "y"}, 5, now=clock)
+    assert reads == [], "a complete body never reads the clock"
+
+
+def test_parametrised_byte_providers_make_what_they_name():
+    import base64
+    import struct
+
+    value = fake.generate({"type": "object", "properties": {"t": {"x-faker": "base64:16"},
+                                                            "f": {"x-faker": "feature:1024"}}}, 3)
+    assert len(base64.b64decode(value["t"])) == 16
+    floats = struct.unpack("<1024f", base64.b64decode(value["f"]))
+    assert all(abs(x) < 1 for x in floats)

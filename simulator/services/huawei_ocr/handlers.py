@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from simulator.auth.huawei_token import issue_token
+from simulator.auth.huawei_token import issue_token, token_body
 from simulator.core import ServiceError
 from simulator.pipeline.context import Context
 from simulator.pipeline.service import Reply
@@ -33,13 +32,13 @@ def create_token(ctx: Context) -> Reply:
         raise ServiceError("IAM.0011", detail=f"the user has no project {project_name or project.get('id')!r}")
     now = ctx.clock()
     token, record = issue_token(ctx.store, credential, credential["project"], now, ctx.seed)
-    body = {"token": {
-        "expires_at": _iso(record["expires_at"]), "issued_at": _iso(record["issued_at"]), "methods": ["password"],
-        "project": {"id": credential["project_id"], "name": credential["project"],
-                    "domain": {"name": credential["domain"]}},
-        "user": {"name": credential["user"], "domain": {"name": credential["domain"]}},
-    }}
-    return Reply(body=body, headers={"X-Subject-Token": token})
+    # The catalog points at this simulator's own deployments: a client that follows it stays on loopback.
+    catalog = [] if ctx.request.query_dict.get("nocatalog") else [
+        ("iam" if dep.name == "iam" else "ocr", "iam" if dep.name == "iam" else "ocr",
+         ctx.runtime.local_url(dep) + ("/v3" if dep.name == "iam" else ""))
+        for dep in ctx.contract.deployments]
+    return Reply(body={"token": token_body(record, credential, ctx.config.seed, catalog)},
+                 headers={"X-Subject-Token": token})
 
 
 def list_projects(ctx: Context) -> dict[str, Any]:
@@ -48,7 +47,3 @@ def list_projects(ctx: Context) -> dict[str, Any]:
     projects = [{"id": credential.get("project_id"), "name": credential.get("project"), "enabled": True}]
     return {"projects": [p for p in projects if name in (None, p["name"])],
             "links": {"self": ctx.request.path}}
-
-
-def _iso(text: str) -> str:
-    return datetime.fromisoformat(text).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

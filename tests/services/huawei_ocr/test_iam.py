@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+
 
 def test_a_password_login_returns_a_token_in_x_subject_token(make_client, hw):
     client = make_client("huawei-ocr")
@@ -48,3 +51,35 @@ def test_list_projects_answers_the_callers_project(make_client, hw):
     token = client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=hw.token_body()).headers["X-Subject-Token"]
     response = client.get("/v3/projects?name=cn-north-4", headers={"Host": hw.IAM_HOST, "X-Auth-Token": token})
     assert [p["id"] for p in response.get_json()["projects"]] == [hw.PROJECT]
+
+
+def test_the_token_body_is_keystones_whole_token_with_one_domain_id_and_real_instants(make_client, hw):
+    client = make_client("huawei-ocr")
+    token = client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=hw.token_body()).get_json()["token"]
+    assert token["user"]["domain"] == token["project"]["domain"]
+    assert re.fullmatch(r"[0-9a-f]{32}", token["user"]["domain"]["id"]) and re.fullmatch(r"[0-9a-f]{32}", token["user"]["id"])
+    issued, expires = (datetime.strptime(token[k], "%Y-%m-%dT%H:%M:%S.%fZ") for k in ("issued_at", "expires_at"))
+    assert expires - issued == timedelta(hours=24)
+    assert token["user"]["password_expires_at"] == ""  # IAM's "the password never expires"
+    assert token["methods"] == ["password"] and [r["name"] for r in token["roles"]] == ["te_admin"]
+    assert {entry["type"] for entry in token["catalog"]} == {"iam", "ocr"}
+    for entry in token["catalog"]:
+        (endpoint,) = entry["endpoints"]
+        assert endpoint["url"].startswith("http://127.0.0.1:"), "the catalog never points at the vendor's host"
+        assert endpoint["region_id"] == endpoint["region"] == "cn-north-4" and endpoint["interface"] == "public"
+
+
+def test_the_same_account_has_the_same_ids_in_every_token_and_nocatalog_empties_the_catalog(make_client, hw):
+    client = make_client("huawei-ocr")
+    first = client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=hw.token_body()).get_json()["token"]
+    second = client.post("/v3/auth/tokens?nocatalog=true", headers={"Host": hw.IAM_HOST},
+                         json=hw.token_body()).get_json()["token"]
+    assert second["catalog"] == []
+    assert (first["user"]["id"], first["user"]["domain"]) == (second["user"]["id"], second["user"]["domain"])
+
+
+def test_the_token_instants_follow_the_simulator_clock(make_client, hw, fixed_now):
+    client = make_client("huawei-ocr")
+    client.simulator.runtime.advance_clock(3600)
+    token = client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=hw.token_body()).get_json()["token"]
+    assert token["issued_at"] == (fixed_now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
