@@ -28,6 +28,7 @@ from simulator.pipeline.run import Pipeline
 from simulator.pipeline.runtime import Runtime
 from simulator.pipeline.service import ServiceDefinition
 from simulator.services import discover_services
+from simulator.services.generic import generic_service
 from simulator.store import ServiceStore, Store
 
 SEEDED_NS = "apisim:seeded"  # services whose demo state a shared store already holds
@@ -172,13 +173,14 @@ class Simulator:
 
 
 def _services_for(contracts: dict[str, Contract]) -> dict[str, ServiceDefinition]:
-    """The service package of each contract; one missing, or a handler for an undocumented
-    operation, stops the start."""
+    """The service package of each contract, else the generic service (``simulator/services/generic``:
+    a contract served with no Python); a handler for an undocumented operation stops the start."""
     found = discover_services()
     services: dict[str, ServiceDefinition] = {}
     for name, contract in contracts.items():
         if name not in found:
-            raise LookupError(f"contract {name!r} has no service package in simulator/services")
+            services[name] = generic_service(contract)
+            continue
         unknown = set(found[name].handlers) - set(contract.operations)
         if unknown:
             raise LookupError(f"{name}: handlers for undocumented operations: {', '.join(sorted(unknown))}")

@@ -210,6 +210,11 @@ def _check_schema_extensions(raw: dict, file: str) -> None:
         walk(schema, path)
 
 
+def schema_extension_names() -> frozenset[str]:
+    """The ``x-`` keywords a schema inside a contract may carry (the meta-schema declares them)."""
+    return frozenset(_extensions_validator().schema["properties"])
+
+
 @lru_cache(maxsize=1)
 def _extensions_validator() -> Draft202012Validator:
     meta = json.loads((contracts_dir() / META_SCHEMA_FILE).read_text("utf-8"))

@@ -102,6 +102,7 @@ class Operation:
             if part in self.request
         }
         self.response_validator = contract.validator(self.response["body"]) if "body" in self.response else None
+        self.text_types = text_types(contract, self.request)
         # Literal paths beat templates, and more match keys beat fewer, when several operations fit.
         self.specificity = (len(self.match), -len(self.path_params), len(self.path))
 
@@ -130,6 +131,26 @@ class Operation:
 
     def __repr__(self) -> str:
         return f"<Operation {self.contract.service}.{self.id} {self.method} {self.path}>"
+
+
+_TEXT_PARTS = ("path_params", "query", "headers")
+_SCALARS = ("integer", "number", "boolean")
+
+
+def text_types(contract: "Contract", request: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Path, query and header parameters arrive as text; those the schema types as a number or a
+    boolean (as OpenAPI's do), by part and name, so validation reads ``"5"`` as the 5 it stands for."""
+    found: dict[str, dict[str, str]] = {}
+    for part in _TEXT_PARTS:
+        schema = contract.deref(request.get(part))
+        for name, field in ((schema or {}).get("properties") or {}).items() if isinstance(schema, dict) else ():
+            field = contract.deref(field)
+            kinds = field.get("type") if isinstance(field, dict) else None
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            kind = next((k for k in kinds if k in _SCALARS), None)
+            if kind is not None and "string" not in kinds:
+                found.setdefault(part, {})[name.lower() if part == "headers" else name] = kind
+    return found
 
 
 def compile_path(template: str) -> tuple[re.Pattern[str], list[str]]:

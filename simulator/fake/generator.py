@@ -82,6 +82,7 @@ class _Walker:
         self.defs = defs
         self._now = now
         self.scopes = [self.new_scope()]
+        self.expanding: list[str] = []  # the $refs being generated, outermost first (a schema may contain itself)
 
     @cached_property
     def now(self) -> datetime | None:
@@ -104,7 +105,19 @@ class _Walker:
         return schema
 
     def value(self, schema: Any, depth: int) -> Any:
-        schema = self.deref(schema)
+        if isinstance(schema, dict) and "$ref" in schema:
+            self.expanding.append(schema["$ref"])
+            try:
+                return self._value(self.deref(schema), depth)
+            finally:
+                self.expanding.pop()
+        return self._value(schema, depth)
+
+    def loops(self, schema: Any) -> bool:
+        """Is ``schema`` a reference to one being generated (a pet's optional parent, a pet)?"""
+        return isinstance(schema, dict) and schema.get("$ref") in self.expanding
+
+    def _value(self, schema: Any, depth: int) -> Any:
         if schema is True or not isinstance(schema, dict) or depth > _MAX_DEPTH:
             return None
         rng = self.rng
@@ -164,8 +177,10 @@ class _Walker:
         # The schema's (the document's) field order first, then anything else the handler added.
         self.scopes.append(self.new_scope())
         try:
+            required = schema.get("required") or ()
             out = {name: self.complete(sub, value[name], depth + 1) if name in value else self.value(sub, depth + 1)
-                   for name, sub in properties.items()}
+                   for name, sub in properties.items()
+                   if name in value or name in required or not self.loops(sub)}
         finally:
             self.scopes.pop()
         out.update((key, item) for key, item in value.items() if key not in out)
@@ -174,7 +189,10 @@ class _Walker:
     def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
         self.scopes.append(self.new_scope())
         try:
-            return {name: self.value(sub, depth + 1) for name, sub in schema.get("properties", {}).items()}
+            required = schema.get("required") or ()
+            # an optional property that refers back to what is being made is left out: a finite answer
+            return {name: self.value(sub, depth + 1) for name, sub in schema.get("properties", {}).items()
+                    if name in required or not self.loops(sub)}
         finally:
             self.scopes.pop()
 
@@ -185,6 +203,8 @@ class _Walker:
         if "prefixItems" in schema:
             return [self.value(s, depth + 1) for s in schema["prefixItems"]]
         items = schema.get("items", {"type": "string"})
+        if lo == 0 and self.loops(items):
+            return []
         resolved = self.deref(items)
         if isinstance(resolved, dict) and entity_provider(resolved.get("x-faker", "")) is not None:
             n = lo or 1  # one entity has one name (a card lists its company once, not three times)

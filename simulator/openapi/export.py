@@ -81,7 +81,7 @@ class _Exporter:
                 "x-apisim-service": self.contract.service,
             },
             "servers": [{"url": self.server_url, "description": "apisim on loopback",
-                         "x-original-base-url": self.dep.base_url}],
+                         "x-original-base-url": self.dep.base_url, "x-apisim-deployment": self.dep.name}],
             "paths": paths,
             "components": {"schemas": self.components},
         }

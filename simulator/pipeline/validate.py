@@ -57,12 +57,38 @@ def parse_body(request: SimRequest, operation: Operation, contract: Contract) ->
 def validate_request(operation: Operation, contract: Contract, parts: dict[str, Any]) -> None:
     """``parts`` maps ``body``/``query``/``headers``/``params``/``path_params`` to what was received."""
     for part, validator in operation.validators.items():
+        received = parts.get(part)
+        if part in operation.text_types and isinstance(received, dict):
+            received = as_typed(received, operation.text_types[part])
         try:
-            error = validator.first_error(parts.get(part))
+            error = validator.first_error(received)
         except RecursionError:
             raise validation_error(operation, "invalid", f"{part}: nested too deeply") from None
         if error is not None:
             raise validation_error(operation, failure_kind(error), describe(part, error))
+
+
+def as_typed(received: dict[str, Any], types: dict[str, str]) -> dict[str, Any]:
+    """Text parameters read as the number or boolean the schema says they are; text that is not one
+    stays text, so validation names it."""
+    out = dict(received)
+    for name, kind in types.items():
+        text = out.get(name)
+        if isinstance(text, str):
+            out[name] = _typed_text(text, kind)
+    return out
+
+
+def _typed_text(text: str, kind: str) -> Any:
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    try:
+        number = float(text) if kind == "number" or "." in text or "e" in text.lower() else int(text)
+    except ValueError:
+        return text
+    if isinstance(number, float) and kind == "integer" and number.is_integer():
+        return int(number)
+    return number if number == number and abs(number) != float("inf") else text
 
 
 _FALLBACK = {"empty_body": "malformed_body"}

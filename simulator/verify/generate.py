@@ -27,6 +27,7 @@ from jsonschema.exceptions import best_match
 from simulator.contracts import Contract, Operation
 from simulator.contracts.refs import deref
 from simulator.fake import FakeData
+from simulator.pipeline.validate import as_typed
 from simulator.verify.errors import GenerationUnsupported
 from simulator.verify.outgoing import ABSENT, Draft, body_format, encode
 from simulator.verify.provoke import Provocation, provocations
@@ -164,8 +165,11 @@ class RequestMaker:
         if isinstance(params, dict):
             # A form carries text: top-level scalars arrive as strings, objects as JSON the service decodes.
             params = {k: v if isinstance(v, (dict, list)) else _text(v) for k, v in params.items()}
-        return {"body": body, "query": dict(draft.query), "headers": headers, "params": params,
+        view = {"body": body, "query": dict(draft.query), "headers": headers, "params": params,
                 "path_params": dict(draft.path_params)}
+        for part, types in self.op.text_types.items():  # "5" where the schema says integer, as the server reads it
+            view[part] = as_typed(view[part], types)
+        return view
 
     def problems(self, draft: Draft) -> list[tuple[str, Any]]:
         """(part, best-matching schema error) for every part the draft breaks."""

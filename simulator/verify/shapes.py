@@ -90,7 +90,7 @@ class ErrorShapes:
                           contracts={contract.service: contract})
                 for seed, moment in zip((0, 1), _CLOCKS)
             ]
-        except Exception as exc:  # e.g. a contract of a service the simulator has no package for
+        except Exception as exc:  # e.g. a contract the generic service refuses (no validation_errors)
             self.available = False
             self.problem = f"no reference simulator for {contract.service}: {exc}"
             self._refs = []
@@ -120,7 +120,7 @@ class ErrorShapes:
         for code in codes or self.documented_codes(op):
             shape = self.shape(op, dep, code)
             if shape is None:
-                # No reference answer (a contract without a service package): the status is all we know.
+                # No reference answer (the reference never matched this request): the status is all we know.
                 if received.status == self.contract.errors[code].http_status:
                     exact.append(code)
                 continue

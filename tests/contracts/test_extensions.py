@@ -21,7 +21,7 @@ X_KEY = re.compile(r"^x-[A-Za-z][A-Za-z0-9-]*$")
 HEADER_PREFIXES = ("x-acs-", "x-sdk-", "x-ca-")
 NOT_CONTRACT_KEYS = {"x-apisim-detail",  # a header
                      "x-apisim-service", "x-apisim-operations", "x-apisim-errors", "x-apisim-code",
-                     "x-original-base-url"}
+                     "x-original-base-url", "x-apisim-deployment"}
 
 
 def _declared(node: object = META) -> set[str]:

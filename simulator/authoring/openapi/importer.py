@@ -70,7 +70,8 @@ class OpenApiImporter:
         self.converter = SchemaConverter(self.resolver, self.version)
         self.catalogue = ErrorCatalogue(self.resolver, self.converter, self.notes)
         info = document.get("info") or {}
-        self.service = service or service_slug(str(info.get("title") or Path(source).stem))
+        # apisim's own export names the service it came from: a round trip keeps the name
+        self.service = service or service_slug(str(info.get("x-apisim-service") or info.get("title") or Path(source).stem))
         self.port_block = port_block
         self.deployments: dict[str, str] = {}  # base URL -> deployment name
         self.operations: dict[str, dict[str, Any]] = {}
@@ -95,6 +96,7 @@ class OpenApiImporter:
         if root.binding:
             self.bindings.append(root.binding)
         self._bind_error_codes()
+        default_auth = root.binding if root.binding or root_security else self._common_auth()
         info = self.document.get("info") or {}
         contract: dict[str, Any] = {
             "service": self.service,
@@ -102,7 +104,7 @@ class OpenApiImporter:
             "source": self.source,
             "description": str(info.get("description") or f"Imported from {self.source} (OpenAPI {self.version})."),
             "port_block": self.port_block,
-            "defaults": {"auth": root.binding},
+            "defaults": {"auth": default_auth},
             "deployments": [{"name": name, "base_url": url} for url, name in self.deployments.items()],
         }
         if any(b["schemes"] == ["api-key"] for b in self.bindings):
@@ -141,8 +143,8 @@ class OpenApiImporter:
         if (request_example := self._request_example(params, op, renames)) is not None:
             examples.insert(0, request_example)
         groups: dict[str, list[str]] = {}
-        for url in self._servers(item, op):
-            groups.setdefault(urlsplit(url).path.rstrip("/"), []).append(self._deployment(url))
+        for url, prefix in self._servers(item, op):
+            groups.setdefault(prefix, []).append(self._deployment(url))
         for n, (base_path, deployments) in enumerate(groups.items()):
             op_id = unique(base_id if n == 0 else f"{base_id}_{n + 1}", self.operations)
             raw: dict[str, Any] = {
@@ -279,9 +281,19 @@ class OpenApiImporter:
 
     # -- servers and deployments -----------------------------------------------------------
 
-    def _servers(self, item: dict[str, Any], op: dict[str, Any]) -> list[str]:
+    def _servers(self, item: dict[str, Any], op: dict[str, Any]) -> list[tuple[str, str]]:
+        """``(deployment base URL, prefix of the operation paths)`` of each server."""
         servers = op.get("servers") or item.get("servers") or self.document.get("servers") or [{"url": "/"}]
-        return [self._server_url(s) for s in servers if isinstance(s, dict)]
+        out = []
+        for server in servers:
+            if not isinstance(server, dict):
+                continue
+            url = self._server_url(server)
+            # apisim's own export: paths in full, served on loopback, the document's URL kept beside it
+            original = server.get("x-original-base-url")
+            out.append((str(original).rstrip("/"), urlsplit(url).path.rstrip("/")) if isinstance(original, str)
+                       and re.match(r"^https?://", original) else (url, urlsplit(url).path.rstrip("/")))
+        return out
 
     def _server_url(self, server: dict[str, Any]) -> str:
         url = str(server.get("url") or "/")
@@ -298,14 +310,29 @@ class OpenApiImporter:
     def _deployment(self, url: str) -> str:
         if url not in self.deployments:
             servers = self.document.get("servers") or []
-            described = next((s.get("description") for s in servers if isinstance(s, dict)
-                              and str(s.get("url", "")).rstrip("/") == url and s.get("description")), None)
+            described = next((s.get("x-apisim-deployment") or s.get("description") for s in servers
+                              if isinstance(s, dict) and str(s.get("x-original-base-url") or s.get("url", "")).rstrip("/")
+                              == url and (s.get("description") or s.get("x-apisim-deployment"))), None)
             name = slug(str(described or urlsplit(url).hostname or "default"), "default")
             self.deployments[url] = unique(name, set(self.deployments.values()), "-")
             if len(self.deployments) == 11:
                 self.notes.append("more than 10 servers: deployment ports of this contract run into the next "
                                   "port block; pass --port-block with room, or drop servers")
         return self.deployments[url]
+
+    def _common_auth(self) -> dict[str, Any] | None:
+        """Without a document-wide ``security``, the binding most operations name becomes the default
+        (apisim's own export names it on each operation): a round trip keeps the contract's shape."""
+        bound = [op["auth"] for op in self.operations.values() if op.get("auth")]
+        if not bound:
+            return None
+        common = max(bound, key=bound.count)
+        for op in self.operations.values():
+            if op.get("auth") == common:
+                del op["auth"]
+            else:
+                op.setdefault("auth", None)  # open, as the document says, under a default that is not
+        return common
 
     # -- codes apisim needs: validation and auth failures ----------------------------------
 

@@ -94,6 +94,9 @@ class ErrorCatalogue:
         schema = self.converter.convert(content["schema"]) if "schema" in content else None
         description = str(response.get("description") or "").strip() or _reason(status)
         values, message_hint = self._code_values(content.get("schema"))
+        own = self._apisim_codes(content.get("schema"))
+        if own:  # apisim's own export names each error's code
+            values = own
         codes: list[str] = []
         result = ErrorResponse(status=status, key=str(key), codes=codes)
         for value in values or [str(key) if key == "default" else str(status)]:
@@ -137,6 +140,16 @@ class ErrorCatalogue:
         if existing is None or existing["http_status"] == status:
             return value
         return f"{value}.{status}"
+
+    def _apisim_codes(self, schema: Any) -> list[str]:
+        """The codes apisim's own export names (``x-apisim-code``) on a schema or its alternatives."""
+        schema = self.resolver.deref(schema) if isinstance(schema, dict) else None
+        if not isinstance(schema, dict):
+            return []
+        if isinstance(schema.get("x-apisim-code"), str):
+            return [schema["x-apisim-code"]]
+        branches = [self.resolver.deref(b) for key in ("anyOf", "oneOf") for b in schema.get(key) or []]
+        return [b["x-apisim-code"] for b in branches if isinstance(b, dict) and isinstance(b.get("x-apisim-code"), str)]
 
     def _code_values(self, schema: Any) -> tuple[list[str], str | None]:
         """The values a code field lists, and the message when the schema fixes one."""

@@ -17,6 +17,9 @@ import re
 from typing import Any
 
 from simulator.authoring.openapi.load import Resolver
+from simulator.contracts.loader import schema_extension_names
+
+DECLARED_EXTENSIONS = schema_extension_names()
 
 COMPONENT_SCHEMAS = "#/components/schemas/"
 # Keywords whose value is a schema, a list of schemas, or a mapping of names to schemas.
@@ -36,6 +39,7 @@ class SchemaConverter:
         self.notes: list[str] = []
         self._inlining: list[str] = []
         self._hoisted: dict[str, str] = {}
+        self.dropped: set[str] = set()
 
     def convert_components(self) -> dict[str, Any]:
         """Every ``components/schemas`` entry, converted, as ``$defs``."""
@@ -53,6 +57,13 @@ class SchemaConverter:
             return self._reference(schema)
         out: dict[str, Any] = {}
         for key, value in schema.items():
+            if key.startswith("x-") and key not in DECLARED_EXTENSIONS:
+                # a contract's schemas carry only the x- keywords apisim declares (apisim's export adds
+                # x-apisim-code, which the error catalogue reads; vendors add their own)
+                if key != "x-apisim-code" and key not in self.dropped:
+                    self.dropped.add(key)
+                    self.notes.append(f"schema keyword {key} dropped: not one a contract's schema may carry")
+                continue
             if key in _ONE and isinstance(value, (dict, bool)):
                 out[key] = self.convert(value)
             elif key in _LIST and isinstance(value, list):
