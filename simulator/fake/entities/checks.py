@@ -41,6 +41,23 @@ def resident_id_problems(number: str, *, gender: str | None = None, born: date |
     return problems
 
 
+# A name on a resident ID card: Chinese characters, an ethnic name's middle dot between its parts.
+_CARD_NAME = re.compile(r"[\u3400-\u9fff]+(?:[·•][\u3400-\u9fff]+)*")
+
+
+def identity_problems(name: str, number: str, today: date | datetime) -> list[str]:
+    """A name and resident ID a real-name check would accept: a card name, a valid ID (region, birth
+    date, check character) of someone already born on ``today`` (the simulator clock)."""
+    problems = resident_id_problems(number)
+    if not _CARD_NAME.fullmatch(name or "") or not 2 <= len(name) <= 30:
+        problems.append(f"name {name!r} is not a name a resident ID card carries (2-30 Chinese characters)")
+    if not problems:
+        day = today.date() if isinstance(today, datetime) else today
+        if people.id_birth_date(number) > day or people.id_birth_date(number).year < 1900:
+            problems.append(f"ID {number} says born {people.id_birth_date(number)}, not between 1900 and today ({day})")
+    return problems
+
+
 def place_in_address(text: str) -> places.Place | None:
     """The province, city and district an address starts with, when the places table has the district."""
     for p in places.provinces():

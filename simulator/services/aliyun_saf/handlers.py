@@ -50,7 +50,7 @@ def query_h5(ctx: Context) -> dict[str, Any] | Reply:
 def match(ctx: Context) -> dict[str, Any]:
     _admit(ctx)
     params = ctx.params["ServiceParameters"]
-    _name, cert_number = checks.require_identity(params, empty_code="400")
+    _name, cert_number = checks.require_identity(params, empty_code="400", today=ctx.clock())
     _refuse_identity(ctx, cert_number)
     try:
         image = decode_image(params["imgbase64"], **ctx.contract.limits.image_checks())
@@ -71,7 +71,7 @@ def match(ctx: Context) -> dict[str, Any]:
 def _start(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
     _admit(ctx)
     params = ctx.params["ServiceParameters"]
-    name, cert_number = checks.require_identity(params, empty_code="init.400")
+    name, cert_number = checks.require_identity(params, empty_code="init.400", today=ctx.clock())
     checks.check_metainfo(params.get("metainfo"), _settings(ctx))
     _refuse_identity(ctx, cert_number)
     outcome, refusal = _requested_outcome(ctx)

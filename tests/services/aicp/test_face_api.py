@@ -61,6 +61,20 @@ def test_a_person_enrolled_on_one_api_is_recognised_on_the_other(aicp, enrol_on,
     assert data["personinfo"]["birthday"] == 20190601
 
 
+def test_a_person_enrolled_with_only_a_resident_id_keeps_the_sex_and_birthday_it_encodes(aicp):
+    enrol(aicp, "new-api", name="王凌超", idIccid="33108219991127089X")  # 17th digit 9: male; born 1999-11-27
+    info = aicp.post("new-api", RECOGNITION["new-api"], {"groupId": "200000", "image": image("alice_2.png")}
+                     ).get_json()["data"]["personinfo"]
+    assert (info["idIccid"], info["sex"], info["sexCN"], info["birthday"]) == ("33108219991127089X", 1, "男", 19991127)
+
+
+def test_what_the_client_enrolled_wins_over_what_the_id_number_says(aicp):
+    enrol(aicp, "new-api", idIccid="33108219991127089X", sex=2, birthday=20000101)
+    info = aicp.post("new-api", RECOGNITION["new-api"], {"groupId": "200000", "image": image("alice_2.png")}
+                     ).get_json()["data"]["personinfo"]
+    assert (info["sex"], info["sexCN"], info["birthday"]) == (2, "女", 20000101)
+
+
 def test_recognition_of_a_stranger_answers_faceflag_n_without_a_person(aicp):
     enrol(aicp)
     data = aicp.post("new-api", "/aicp/face/recognition", {"groupId": "200000", "image": image("bob.jpg")}).get_json()["data"]

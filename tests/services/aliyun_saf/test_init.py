@@ -75,6 +75,23 @@ def test_a_cert_number_that_is_no_real_resident_id_is_520(saf, cert):
     assert (unified.code, unified.message) == (400, "请求参数中的用户身份信息无效，请填写正确的身份信息")
 
 
+@pytest.mark.parametrize("name", ["Zhang San", "张", "张三3", "张?"])
+def test_a_name_no_resident_id_card_carries_is_520(saf, name):
+    assert saf.init(name=name, key=DETAILED).code == 520
+
+
+@pytest.mark.parametrize("name", ["张三", "阿依古丽·买买提", "欧阳娜娜"])
+def test_card_names_of_two_or_more_chinese_characters_pass_the_identity_check(saf, name):
+    assert saf.init(name=name, key=DETAILED).code == 200
+
+
+def test_an_id_of_someone_not_yet_born_on_the_simulator_clock_is_520(saf):
+    from simulator.fake.providers import with_id_check_digit
+
+    unborn = with_id_check_digit("11010120300307851")  # born 2030-03-07, after the test clock (2026)
+    assert saf.init(cert=unborn, key=DETAILED).code == 520
+
+
 @pytest.mark.parametrize("metainfo", ["*****", "[1, 2]", json.dumps({"osVersion": "10"})])
 def test_metainfo_that_is_not_a_device_description_is_510(saf, metainfo):
     detailed = saf.init(metainfo=metainfo, key=DETAILED)

@@ -173,3 +173,26 @@ def test_the_same_image_gives_the_same_answer(alice_registered, face_image):
     image = face_image(None, 200, 200)  # untagged: content derived from the bytes
     first = alice_registered.op("face_mask", {"base64": image}).body
     assert alice_registered.op("face_mask", {"base64": image}).body == first
+
+
+# --- one user, one identity ------------------------------------------------------------------------
+
+def test_a_users_name_id_and_gender_agree_across_realauth_register_find_and_verify(cdc, face_image):
+    # The photo's face reads as female to the model; the user's real-name record says male. 用户性别 is
+    # the user's, so every answer that names the user says male (age stays the face's estimate).
+    real_name(cdc, "wlc")
+    assert register(cdc, face_image("faces=1 person=alice gender=f age=31")).data == {"face_id": ALICE_ID}
+    record = cdc.op("realauth_get", {}, user="wlc").data
+    probe = face_image("faces=1 person=alice gender=f age=31 live=1")
+    found = cdc.op("face_find", {"base64": probe, "ret_type": 1}).data["list"][0]
+    verified = cdc.op("face_verify", {"base64": probe, "ret_type": 1}, user="wlc").data
+    assert (record["id"], record["name"], record["gender"]) == (ALICE_ID, "王凌超", "male")
+    assert (found["ID"], found["name"], found["gender"]) == (ALICE_ID, "王凌超", "male")
+    assert (verified["result"], verified["ID"], verified["gender"]) == (True, ALICE_ID, "male")
+    assert found["age"] == verified["age"] == 31
+
+
+def test_a_stranger_found_in_a_photo_gets_the_gender_the_photo_shows(alice_registered, face_image):
+    entry = alice_registered.op("face_find", {"base64": face_image("faces=1 person=carol gender=f"),
+                                              "ret_type": 1}).data["list"][0]
+    assert (entry["ID"], entry["name"], entry["gender"]) == ("", "", "female")

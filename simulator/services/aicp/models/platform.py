@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.faces.model import Face
+from simulator.fake.entities.people import id_birth_date, id_gender, resident_id_valid
 from simulator.imaging.decode import DecodedImage
 from simulator.pipeline.context import Context
 from simulator.services.aicp.models import faces, ids, photos
@@ -41,7 +42,13 @@ def enrol(ctx: Context, body: dict[str, Any], image: DecodedImage, face: Face) -
             fields[name] = fields[alias]
     group_id = str(fields["groupId"])
     person_id = ids.snowflake(ctx)
-    sex = _int_or_none(fields.get("sex"))
+    sex, birthday = _int_or_none(fields.get("sex")), _int_or_none(fields.get("birthday"))
+    if fields.get("idIccid") is not None and resident_id_valid(str(fields["idIccid"])):
+        # A resident ID encodes its holder's birth date and sex: a person enrolled with one and without
+        # those fields is stored with them, so the record never contradicts its own ID number.
+        number = str(fields["idIccid"])
+        sex = sex if sex is not None else (1 if id_gender(number) == "male" else 2)
+        birthday = birthday if birthday is not None else int(f"{id_birth_date(number):%Y%m%d}")
     kind = _int_or_none(fields.get("type"))
     face_id = str(ids.next_number(ctx, "face"))
     image_url = photos.person_photo(ctx, person_id, image)
@@ -51,7 +58,7 @@ def enrol(ctx: Context, body: dict[str, Any], image: DecodedImage, face: Face) -
         "personId": person_id,
         "groupId": group_id,
         **{name: (str(fields[name]) if fields.get(name) is not None else None) for name in TEXT_FIELDS},
-        "sex": sex, "sexCN": SEX_CN.get(sex), "birthday": _int_or_none(fields.get("birthday")),
+        "sex": sex, "sexCN": SEX_CN.get(sex), "birthday": birthday,
         "type": kind, "typeCN": TYPE_CN.get(kind),
         "imageUrl": image_url,
         "faceId": face_id,

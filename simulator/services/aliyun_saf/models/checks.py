@@ -8,17 +8,20 @@ check digit).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from simulator.core import ServiceError
 from simulator.core.http import loads as load_json
-from simulator.fake.providers import resident_id_valid
+from simulator.fake.entities.checks import identity_problems
 
 _VERSION_PART = re.compile(r"\d+")
 
 
-def require_identity(params: dict[str, Any], *, empty_code: str) -> tuple[str, str]:
-    """``(name, certNumber)``; ``empty_code`` when either is empty, 520 when the number is not a real resident ID."""
+def require_identity(params: dict[str, Any], *, empty_code: str, today: datetime) -> tuple[str, str]:
+    """``(name, certNumber)``; ``empty_code`` when either is empty; 520 (用户身份信息无效) when they are no
+    identity a real-name check accepts: the number no valid resident ID of someone born by ``today``
+    (the simulator clock), or the name not one an ID card carries (simulator.fake.entities.checks)."""
     for field in ("name", "certNumber"):
         value = params.get(field)
         if not isinstance(value, str) or not value.strip():
@@ -26,8 +29,11 @@ def require_identity(params: dict[str, Any], *, empty_code: str) -> tuple[str, s
             raise ServiceError(empty_code, None if empty_code == "init.400" else reason,
                                data={"unified_message": reason})
     name, cert_number = params["name"].strip(), params["certNumber"].strip()
-    if not (cert_number.isascii() and resident_id_valid(cert_number)):  # "１２３" full-width digits are no ID
-        raise ServiceError("520")
+    if not cert_number.isascii():  # "１２３" full-width digits are no ID
+        raise ServiceError("520", detail="certNumber has characters other than ASCII digits and X")
+    problems = identity_problems(name, cert_number.upper(), today)
+    if problems:
+        raise ServiceError("520", detail="; ".join(problems))
     return name, cert_number.upper()
 
 

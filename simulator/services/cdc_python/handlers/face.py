@@ -62,7 +62,7 @@ def _find_entry(ctx: Context, face: Face, candidates: list[dict[str, Any]], full
              "liveness": face.live, "threshold": faces.threshold(ctx, score)}
     if not full:
         return entry
-    return {**entry, "age": face.age, "gender": faces.gender_word(face), **faces.corners(face), "mask": face.mask}
+    return {**entry, **faces.identity(face, best if matched else None), **faces.corners(face), "mask": face.mask}
 
 
 def face_verify(ctx: Context) -> dict[str, Any]:
@@ -87,8 +87,8 @@ def face_verify(ctx: Context) -> dict[str, Any]:
     short = {"result": result, "liveness": face.live, "threshold": threshold}
     if not full:
         return ok(short)
-    return ok({**short, "ID": registered["face_id"] if result else "", "age": face.age,
-               "gender": faces.gender_word(face), **faces.corners(face), "mask": face.mask})
+    return ok({**short, "ID": registered["face_id"] if result else "",
+               **faces.identity(face, registered if result else None), **faces.corners(face), "mask": face.mask})
 
 
 def face_mask(ctx: Context) -> dict[str, Any]:

@@ -34,6 +34,8 @@ def recognisable(ctx: Context, face: Face) -> bool:
 
 
 def register(ctx: Context, username: str, face: Face, realauth: dict[str, Any], group_id: int, content: str) -> dict[str, Any]:
+    # The real-name record's identity goes with the face: a later find or verify that matches it answers
+    # this person's name, ID number and gender, never what the photo alone suggests.
     record = {"face_id": realauth["id"], "name": realauth["name"], "gender": realauth["gender"], "group_id": group_id,
               "content": content, "person": face.person, "feature": encode_feature(face.embedding)}
     ctx.store.put(FACES_NS, username, record)
@@ -71,3 +73,11 @@ def corners(face: Face) -> dict[str, list[int]]:
 
 def gender_word(face: Face) -> str:
     return "male" if face.is_male else "female"
+
+
+def identity(face: Face, record: dict[str, Any] | None) -> dict[str, Any]:
+    """``age`` and ``gender`` of a found face. The document: age is 人脸预测年龄（非人脸真实年龄）, the face
+    model's estimate; gender is 用户性别, so a face that matched a registered user answers that user's
+    real-name gender, and only a stranger's comes from the photo."""
+    gender = (record or {}).get("gender") or gender_word(face)
+    return {"age": face.age, "gender": gender}
