@@ -55,7 +55,47 @@ BAD_REQUEST_RESPONSE = (400, [("Content-Type", "text/plain"), ("Connection", "cl
 # -- granian ----------------------------------------------------------------------------------
 
 
-async def read_rsgi_body(scope: Any, protocol: Any, limit: int, timeout: float) -> tuple[bytes, int | None]:
+class BodyDeadlines:
+    """The body deadlines of one event loop's requests, kept by one timer that sweeps them.
+
+    A timer per request (``loop.call_later`` and its ``cancel``) cost about 7 µs, a tenth of
+    what the whole pipeline costs for a small request; a dict entry costs a twentieth of that.
+    The sweep runs every ``timeout / 4`` (at most every second) while a body is being read, so
+    a deadline fires up to a quarter of the timeout late: a 30 s body timeout is 30-31 s.
+    """
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self.interval = min(timeout / 4, 1.0)
+        self._reading: dict[asyncio.Task[Any], float] = {}
+        self.expired: set[asyncio.Task[Any]] = set()
+        self._sweeping = False
+
+    def start(self, task: asyncio.Task[Any]) -> None:
+        loop = task.get_loop()
+        self._reading[task] = loop.time() + self.timeout
+        if not self._sweeping:
+            self._sweeping = True
+            loop.call_later(self.interval, self._sweep, loop)
+
+    def done(self, task: asyncio.Task[Any]) -> None:
+        self._reading.pop(task, None)
+        self.expired.discard(task)
+
+    def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = loop.time()
+        for task, deadline in list(self._reading.items()):
+            if deadline <= now:
+                del self._reading[task]
+                self.expired.add(task)
+                task.cancel()
+        if self._reading:
+            loop.call_later(self.interval, self._sweep, loop)
+        else:
+            self._sweeping = False
+
+
+async def read_rsgi_body(scope: Any, protocol: Any, limit: int, deadlines: BodyDeadlines) -> tuple[bytes, int | None]:
     """The body of an RSGI request and, when it is past ``limit``, its size (the body is then
     ``b""``, left unread or read no further). Raises :class:`RequestTimeout` or :class:`BadFraming`."""
     declared = scope.headers.get("content-length")
@@ -64,14 +104,8 @@ async def read_rsgi_body(scope: Any, protocol: Any, limit: int, timeout: float) 
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return b"", int(declared)
     task = asyncio.current_task()
-    expired = False
-
-    def expire() -> None:
-        nonlocal expired
-        expired = True
-        task.cancel()
-
-    timer = asyncio.get_running_loop().call_later(timeout, expire) if task is not None else None
+    if task is not None:
+        deadlines.start(task)
     try:
         if declared is not None:  # a known length within the limit: one read
             return await protocol(), None
@@ -92,15 +126,15 @@ async def read_rsgi_body(scope: Any, protocol: Any, limit: int, timeout: float) 
     except BadFraming:
         raise
     except asyncio.CancelledError:
-        if not expired:
+        if task not in deadlines.expired:
             raise
         getattr(task, "uncancel", lambda: None)()
-        raise RequestTimeout(f"the body did not arrive within {timeout:g} s") from None
+        raise RequestTimeout(f"the body did not arrive within {deadlines.timeout:g} s") from None
     except Exception as exc:  # granian's RSGIProtocolClosed / RSGIProtocolError: broken framing or a client gone
         raise BadFraming(f"{type(exc).__name__}: {exc}") from None
     finally:
-        if timer is not None:
-            timer.cancel()
+        if task is not None:
+            deadlines.done(task)
 
 
 # -- WSGI servers -----------------------------------------------------------------------------

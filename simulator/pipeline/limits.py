@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from simulator.contracts import Contract, Limits
 from simulator.core import ServiceError, SimRequest, SimResponse
-from simulator.core.http import Headers, header_value
+from simulator.core.http import header_value
 from simulator.pipeline.exchange import VALIDATION
+from simulator.pipeline.match import NoDeployment, Router
 from simulator.pipeline.render import DETAIL_HEADER
 
 if TYPE_CHECKING:
     from simulator.pipeline.context import Context
-    from simulator.pipeline.match import Router
 
 # The admin API's bodies (state seeds, faults) are apisim's own: a generous cap all the same.
 ADMIN_MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -27,15 +27,15 @@ FRONT_SERVER_413 = (b"<html>\r\n<head><title>413 Request Entity Too Large</title
                     b"<center><h1>413 Request Entity Too Large</h1></center>\r\n</body>\r\n</html>\r\n")
 
 
-def body_limit(contracts: dict[str, Contract], router: "Router", method: str, path: str, host: str,
+def body_limit(contracts: dict[str, Contract], router: Router, method: str, path: str, host: str,
                port: int | None) -> int:
     """The most body bytes a transport should read for this request: the limit of the deployment it
     will reach (the largest of all when none matches, and the admin API's own)."""
     if path == "/__apisim" or path.startswith("/__apisim/"):
         return ADMIN_MAX_BODY_BYTES
     try:
-        dep = router.deployment_for(SimRequest(method=method, path=path, host=host, local_port=port, headers=Headers()))
-    except Exception:  # noqa: BLE001 - no deployment: the pipeline answers 404 without reading anything
+        dep = router.deployment_at(host, path, port)
+    except NoDeployment:  # the pipeline answers 404 without reading anything
         return max(c.limits.max_body_bytes for c in contracts.values())
     return contracts[dep.service].limits.max_body_bytes
 

@@ -42,20 +42,22 @@ class Router:
                 self._ops[(dep.service, dep.name)] = sorted(ops, key=lambda o: o.specificity, reverse=True)
 
     def deployment_for(self, request: SimRequest) -> Deployment:
+        return self.deployment_at(request.host, request.path, request.local_port)
+
+    def deployment_at(self, host: str, path: str, local_port: int | None) -> Deployment:
         """The original Host wins (a request aimed at the vendor's host reaches it on any port); else the local port."""
-        host = request.host.lower()
-        candidates = self._by_host.get(host) or self._by_host.get(_strip_default_port(host))
+        lowered = host.lower()
+        candidates = self._by_host.get(lowered) or self._by_host.get(_strip_default_port(lowered))
         if candidates:
             if len(candidates) == 1:
                 return candidates[0]
             for dep in candidates:  # same host, told apart by base path
-                if dep.base_path and request.path.startswith(dep.base_path):
+                if dep.base_path and path.startswith(dep.base_path):
                     return dep
             return candidates[0]
-        if request.local_port is not None and request.local_port in self._by_port:
-            return self._by_port[request.local_port]
-        raise NoDeployment(f"no deployment serves host {request.host!r}"
-                           + (f" on port {request.local_port}" if request.local_port else ""))
+        if local_port is not None and local_port in self._by_port:
+            return self._by_port[local_port]
+        raise NoDeployment(f"no deployment serves host {host!r}" + (f" on port {local_port}" if local_port else ""))
 
     def operations(self, dep: Deployment) -> list[Operation]:
         return self._ops[(dep.service, dep.name)]

@@ -13,7 +13,8 @@ from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator.core.transport import CUT, HANG, TransportFault
 from simulator.pipeline.limits import body_limit
-from simulator.reading import BAD_REQUEST_RESPONSE, TIMEOUT_RESPONSE, BadFraming, RequestTimeout, read_rsgi_body
+from simulator.reading import (BAD_REQUEST_RESPONSE, TIMEOUT_RESPONSE, BadFraming, BodyDeadlines, RequestTimeout,
+                               read_rsgi_body)
 from simulator.serving.process import read_limits
 from simulator.simulator import Simulator
 
@@ -32,6 +33,7 @@ class RSGIApp:
         self.simulator = simulator
         self.flask = create_app(simulator=simulator)
         self.limits = read_limits(simulator.config)
+        self.deadlines = BodyDeadlines(self.limits.body_timeout)
 
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         headers = scope.headers
@@ -41,7 +43,7 @@ class RSGIApp:
         try:  # no further than the deployment's body limit, and only for so long (simulator/reading.py)
             limit = body_limit(self.simulator.contracts, self.simulator.router, scope.method, scope.path,
                                headers.get("host") or server, local_port)
-            body, refused = await read_rsgi_body(scope, protocol, limit, self.limits.body_timeout)
+            body, refused = await read_rsgi_body(scope, protocol, limit, self.deadlines)
         except (RequestTimeout, BadFraming) as exc:
             log.debug("%s %s: %s", scope.method, scope.path, exc)
             status, answer_headers, payload = TIMEOUT_RESPONSE if isinstance(exc, RequestTimeout) else BAD_REQUEST_RESPONSE

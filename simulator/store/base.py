@@ -16,7 +16,12 @@ def _escape(match: re.Match[str]) -> str:
 def json_text(value: Any) -> str:
     """``value`` as compact JSON text that encodes as UTF-8: a lone surrogate (valid JSON, as
     ``"\\ud800"``) is written escaped, so SQLite and Redis take it and it reads back the same."""
-    return _SURROGATE.sub(_escape, _compact(value))
+    text = _compact(value)
+    try:
+        text.encode("utf-8")  # a copy at C speed: scanning with the pattern cost as much as encoding
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(_escape, text)
+    return text
 
 
 def text_key(key: str) -> str:
