@@ -6,6 +6,8 @@ Fixtures:
 - ``apisim_respx``: the same simulator with every httpx request routed into it in-process
   (the vendors' real URLs work; no socket is opened). A request no documented operation
   serves fails the test, unless the test is marked ``strict=False``.
+- ``apisim_inprocess``: the same, for httpx and requests (and the copy inside aliyun-python-sdk-core):
+  the official SDKs run unchanged against the vendors' real URLs.
 - ``apisim_session``: the session-scoped :class:`~simulator.testing.ApisimServer` itself, not reset.
 
 Marker ``@pytest.mark.apisim(service=..., seed=..., error={"operation": code}, strict=...)``;
@@ -149,6 +151,18 @@ def apisim_respx(request: pytest.FixtureRequest, apisim_session: ApisimServer) -
     state = _prepare(request, apisim_session)
     with apisim_router(apisim_session.simulator, fail_unmatched=not state.marked_lenient) as router:
         state.route = router.apisim
+        yield apisim_session
+
+
+@pytest.fixture
+def apisim_inprocess(request: pytest.FixtureRequest, apisim_session: ApisimServer) -> Iterator[ApisimServer]:
+    """Every httpx and requests call of this test (the SDKs built on them too) routed in-process into the
+    simulator, the vendors' real URLs included (no socket), reset before it."""
+    from simulator.testing.inprocess import apisim_inprocess as routed
+
+    state = _prepare(request, apisim_session)
+    with routed(apisim_session.simulator, fail_unmatched=not state.marked_lenient) as inprocess:
+        state.route = inprocess.route
         yield apisim_session
 
 

@@ -4,28 +4,25 @@ Every httpx request (sync or async) made while the router is active goes to
 :meth:`Simulator.handle`: requests to a vendor's real base URL reach that
 deployment by its host, requests to the simulator's local URLs by their port.
 A request that reaches no documented operation raises :class:`UnmatchedRequest`
-at the call site, naming the closest known operation. Control-plane faults below
+at the call site, naming the closest known operation (:mod:`simulator.testing.route`); one for
+another host that a user's own respx router answers is left to that router. Control-plane faults below
 HTTP (reset, disconnect, hang, a cut body) raise the httpx error a real
 connection would give (:class:`HttpxFaultInjector`).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Callable, NoReturn
 
 import httpx
 import respx
+from respx.models import AllMockedAssertionError
 
 from simulator.core import SimRequest, SimResponse
 from simulator.core.transport import CUT, DISCONNECT, HANG, TransportFault
 from simulator.simulator import Simulator
-from simulator.testing.explain import explain
 from simulator.testing.guard import is_loopback_host
-
-
-class UnmatchedRequest(AssertionError):
-    """The code under test sent a request no documented operation serves."""
+from simulator.testing.route import ApisimRoute, UnmatchedRequest
 
 
 def to_sim_request(request: httpx.Request) -> SimRequest:
@@ -69,45 +66,54 @@ def to_httpx_response(response: SimResponse, request: httpx.Request) -> httpx.Re
     return httpx.Response(response.status, headers=headers, content=response.body, request=request)
 
 
-class ApisimRoute:
-    """The respx side effect: one request through the simulator, unmatched ones refused loudly."""
+class HttpxRoute:
+    """The respx side effect: one httpx request through the simulator.
 
-    def __init__(self, simulator: Simulator, *, fail_unmatched: bool = True):
-        self.simulator = simulator
-        self.fail_unmatched = fail_unmatched
-        self.unmatched: list[str] = []  # explanations, kept so a test that swallowed the error still fails
-        self._lock = threading.Lock()
+    A request for another host than the documents' that a router of the user's own would answer
+    (``respx_mock``, ``respx.mock``) is left to that router: respx tries its next router when one
+    raises ``AllMockedAssertionError``. The documents' hosts always reach the simulator."""
+
+    def __init__(self, route: ApisimRoute, router: respx.MockRouter):
+        self.route = route
+        self.router = router
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        exchange = self.simulator.exchange(to_sim_request(request))
-        response = exchange.response
-        if isinstance(response, TransportFault):  # a control-plane fault below HTTP
-            HttpxFaultInjector(request).carry_out(response)
-        if self.fail_unmatched and exchange.operation is None:
-            assert exchange.record is not None
-            message = "apisim: " + explain(self.simulator, exchange.record)
-            with self._lock:
-                self.unmatched.append(message)
-            raise UnmatchedRequest(message)
-        assert response is not None
+        if not self.route.serves_host(request.url.host, request.url.port) and self._another_router_answers(request):
+            raise AllMockedAssertionError(f"apisim: {request.method} {request.url} is left to another respx router")
+        response = self.route.answer(to_sim_request(request), HttpxFaultInjector(request).error)
         return to_httpx_response(response, request)
+
+    def _another_router_answers(self, request: httpx.Request) -> bool:
+        mocker = getattr(self.router, "Mocker", None)
+        others = [r for r in (getattr(mocker, "routers", None) or ()) if r is not self.router]
+        return any(route.pattern.match(request) for other in others for route in other.routes)
 
 
 class _Router:
     """``with apisim_router(sim) as router:``: a started respx router whose one route is the simulator."""
 
-    def __init__(self, simulator: Simulator, fail_unmatched: bool):
-        self.route = ApisimRoute(simulator, fail_unmatched=fail_unmatched)
+    def __init__(self, simulator: Simulator, fail_unmatched: bool, route: ApisimRoute | None = None):
+        self.route = route or ApisimRoute(simulator, fail_unmatched=fail_unmatched)
         self.mock = respx.mock(assert_all_called=False, assert_all_mocked=True)
-        self.mock.route(name="apisim").mock(side_effect=self.route)
+        self.mock.route(name="apisim").mock(side_effect=HttpxRoute(self.route, self.mock))
 
     def __enter__(self) -> respx.MockRouter:
         self.mock.__enter__()
+        _first_in_line(self.mock)
         self.mock.apisim = self.route  # type: ignore[attr-defined]  # the route, for its `unmatched` list
         return self.mock
 
     def __exit__(self, *exc: Any) -> None:
         self.mock.__exit__(*exc)
+
+
+def _first_in_line(router: respx.MockRouter) -> None:
+    """Ask apisim's router first, also when a user's router was started before it (the ``respx_mock``
+    fixture set up first): it hands what is not the documents' to the others (:class:`HttpxRoute`)."""
+    routers = getattr(getattr(router, "Mocker", None), "routers", None)
+    if isinstance(routers, list) and router in routers:
+        routers.remove(router)
+        routers.insert(0, router)
 
 
 def apisim_router(simulator: Simulator, *, fail_unmatched: bool = True) -> _Router:
