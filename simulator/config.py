@@ -28,6 +28,10 @@ class SimulatorConfig:
     contracts_dir: str | None = None
     credentials: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     clock: Callable[[], datetime] = utc_now
+    # Signatures dated by the wall clock are accepted within each vendor's skew window too, beside
+    # those dated by ``clock`` (the official SDKs sign with the wall clock; a test simulator's clock
+    # is fixed). Answers, token lifetimes and timestamps still come from ``clock`` alone.
+    accept_wall_clock_signatures: bool = True
     store_url: str | None = None
     host: str = DEFAULT_HOST
     allow_remote: bool = False  # serve a non-loopback --host (apisim serve --allow-remote, with an admin token)

@@ -247,14 +247,14 @@ def _verify_v1(request: SimRequest, env: Any) -> dict[str, Any]:
         raise AuthFailure("unsupported_method", f"SignatureMethod {params['SignatureMethod']!r}", message=MSG_METHOD)
     if params["SignatureVersion"] != SIGNATURE_VERSION:
         raise AuthFailure("malformed", f"SignatureVersion {params['SignatureVersion']!r}", message=MSG_INCOMPLETE)
-    _check_timestamp(params["Timestamp"], env)
+    signed_at = _check_timestamp(params["Timestamp"], env)
     credential = _credential(params["AccessKeyId"], env)
     expected_sts = string_to_sign(request.method, params)
     expected = sign_string(expected_sts, str(credential["AccessKeySecret"]))
     if not hmac.compare_digest(expected.encode(), params["Signature"].encode("utf-8", "surrogatepass")):
         raise AuthFailure("bad_signature", "v1 signature differs",
                           message=MSG_SIGNATURE.format(string_to_sign=expected_sts))
-    _check_nonce(params["AccessKeyId"], params["SignatureNonce"], env)
+    _check_nonce(params["AccessKeyId"], params["SignatureNonce"], env, signed_at)
     return {"AccessKeyId": credential["AccessKeyId"], "credential": dict(credential), "signature": "v1"}
 
 
@@ -269,7 +269,7 @@ def _verify_acs3(request: SimRequest, env: Any) -> dict[str, Any]:
     for name in required:
         if not headers.get(name):
             raise AuthFailure("missing", f"{name} header is missing", message=MSG_MISSING.format(name=name))
-    _check_timestamp(headers["x-acs-date"], env)
+    signed_at = _check_timestamp(headers["x-acs-date"], env)
     credential = _credential(m.group("ak"), env)
     signed = m.group("headers").lower().split(";")
     if "host" in signed and "host" not in headers:
@@ -278,7 +278,7 @@ def _verify_acs3(request: SimRequest, env: Any) -> dict[str, Any]:
     to_sign = acs3_string_to_sign(canonical)
     if not hmac.compare_digest(acs3_signature(str(credential["AccessKeySecret"]), to_sign), m.group("sig").lower()):
         raise AuthFailure("bad_signature", "ACS3 signature differs", message=MSG_SIGNATURE.format(string_to_sign=to_sign))
-    _check_nonce(credential["AccessKeyId"], headers["x-acs-signature-nonce"], env)
+    _check_nonce(credential["AccessKeyId"], headers["x-acs-signature-nonce"], env, signed_at)
     return {"AccessKeyId": credential["AccessKeyId"], "credential": dict(credential), "signature": "acs3"}
 
 
@@ -292,16 +292,21 @@ def parse_timestamp(text: str) -> datetime | None:
         return None
 
 
-def _check_timestamp(text: str, env: Any) -> None:
+def _tolerance(env: Any) -> timedelta:
+    return timedelta(seconds=(getattr(env, "options", {}) or {}).get("timestamp_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
+
+
+def _check_timestamp(text: str, env: Any) -> datetime:
     moment = parse_timestamp(text)
     if moment is None:
         raise AuthFailure("malformed_timestamp", f"Timestamp {text!r}", message=MSG_TS_FORMAT)
-    tolerance = timedelta(seconds=(getattr(env, "options", {}) or {}).get("timestamp_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS))
-    now = env.clock()
+    tolerance = _tolerance(env)
+    now = env.nearest_now(moment)
     if moment < now - tolerance:
         raise AuthFailure("expired", f"Timestamp {text} is older than {tolerance} before {format_timestamp(now)}", message=MSG_TS_EXPIRED)
     if moment > now + tolerance:
         raise AuthFailure("clock_skew", f"Timestamp {text} is more than {tolerance} after {format_timestamp(now)}", message=MSG_TS_EXPIRED)
+    return moment
 
 
 def _credential(access_key_id: str, env: Any) -> Mapping[str, Any]:
@@ -313,9 +318,10 @@ def _credential(access_key_id: str, env: Any) -> Mapping[str, Any]:
     return credential
 
 
-def _check_nonce(access_key_id: str, nonce: str, env: Any) -> None:
-    # Checked only after the signature holds, so an unsigned request cannot burn someone's nonce.
-    if not env.remember_nonce(f"{access_key_id}:{nonce}"):
+def _check_nonce(access_key_id: str, nonce: str, env: Any, signed_at: datetime) -> None:
+    # Checked only after the signature holds, so an unsigned request cannot burn someone's nonce;
+    # remembered while its timestamp is acceptable (past that the timestamp refuses a replay).
+    if not env.remember_nonce(f"{access_key_id}:{nonce}", signed_at=signed_at, window=_tolerance(env)):
         raise AuthFailure("replayed", f"SignatureNonce {nonce!r} was used already", message=MSG_NONCE)
 
 

@@ -17,7 +17,7 @@ import random
 import sys
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, ClassVar
 from urllib.parse import quote, urlencode
 
@@ -40,9 +40,47 @@ class AuthEnv:
     service: str = ""
     params: dict[str, Any] = field(default_factory=dict)  # the service's parameter view (Aliyun RPC reads it)
 
-    def remember_nonce(self, nonce: str, scope: str = "nonce") -> bool:
-        """True the first time a nonce is seen, False on a replay (atomic across threads and workers)."""
-        return self.store.add_if_absent(f"auth:{scope}", nonce, 1)
+    # The wall clock, when signatures made with it are accepted beside the simulator's clock (a test
+    # simulator whose clock is fixed, while the official SDKs sign with the wall clock); None: never.
+    wall_clock: Callable[[], datetime] | None = None
+
+    def nearest_now(self, signed_at: datetime) -> datetime:
+        """The server time a signing instant is judged against: the simulator's clock, or the wall
+        clock when that is accepted too, whichever is nearer. Answers still use ``clock`` only."""
+        now = self.clock()
+        if self.wall_clock is None:
+            return now
+        wall = self.wall_clock()
+        return wall if abs(wall - signed_at) < abs(now - signed_at) else now
+
+    def remember_nonce(self, nonce: str, scope: str = "nonce", signed_at: datetime | None = None,
+                       window: timedelta | None = None) -> bool:
+        """True the first time a nonce is seen, False on a replay (atomic across threads and workers).
+
+        With ``signed_at`` and ``window`` (the skew the timestamp is allowed), a nonce is remembered
+        only as long as its timestamp would be accepted: past that a replay is refused for its
+        timestamp anyway. Every ``NONCE_SWEEP_EVERY`` new nonces the expired ones are forgotten, so
+        the store holds at most the nonces of one window (plus one sweep's worth)."""
+        namespace = f"auth:{scope}"
+        if signed_at is None or window is None:
+            return self.store.add_if_absent(namespace, nonce, 1)
+        if not self.store.add_if_absent(namespace, nonce, signed_at.timestamp()):
+            return False
+        if self.store.incr(f"{namespace}:count", "new") % NONCE_SWEEP_EVERY == 0:
+            self.forget_expired_nonces(namespace, window)
+        return True
+
+    def forget_expired_nonces(self, namespace: str, window: timedelta) -> int:
+        """Forget the nonces whose timestamp is outside the window now; returns how many."""
+        forgotten = 0
+        for key, stamp in self.store.items(namespace):
+            signed_at = datetime.fromtimestamp(float(stamp), timezone.utc)
+            if abs(self.nearest_now(signed_at) - signed_at) > window and self.store.delete(namespace, key):
+                forgotten += 1
+        return forgotten
+
+
+NONCE_SWEEP_EVERY = 100
 
 
 @dataclass

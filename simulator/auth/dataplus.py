@@ -129,7 +129,7 @@ def _verify(request: SimRequest, env: AuthEnv) -> dict[str, Any]:
         raise AuthFailure("missing", "the Dataplus Authorization header carries no <ak_id>:<signature>")
     signed_at = _parse_date(request.headers.get("Date"))
     skew = timedelta(seconds=env.options.get("max_skew_seconds", DEFAULT_MAX_SKEW.total_seconds()))
-    if abs(env.clock() - signed_at) > skew:
+    if abs(env.nearest_now(signed_at) - signed_at) > skew:
         raise AuthFailure("expired", f"Date {request.headers.get('Date')} is more than {int(skew.total_seconds() // 60)} "
                                      "minutes from the server time")
     credential = next((c for c in env.credentials if c.get("ak_id") == ak_id and ak_id), None)

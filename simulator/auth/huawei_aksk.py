@@ -111,7 +111,7 @@ def _verify(request: SimRequest, env: AuthEnv) -> dict[str, Any]:
         signed_at = datetime.strptime(sdk_date, DATE_FORMAT).replace(tzinfo=timezone.utc)
     except ValueError:
         raise AuthFailure("malformed", f"X-Sdk-Date {sdk_date!r} is not in {DATE_FORMAT} form") from None
-    if abs(env.clock() - signed_at) > MAX_CLOCK_SKEW:
+    if abs(env.nearest_now(signed_at) - signed_at) > MAX_CLOCK_SKEW:
         raise AuthFailure("clock_skew", f"X-Sdk-Date {sdk_date} is more than 15 minutes from the server time")
     credential = next((c for c in env.credentials if c.get("ak") == m.group("ak")), None)
     if credential is None:

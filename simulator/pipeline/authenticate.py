@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from simulator.auth import AuthEnv, AuthScheme
+from simulator.config import utc_now
 from simulator.core import AuthFailure, ServiceError
 from simulator.pipeline.context import Context
 from simulator.pipeline.exchange import AUTH
@@ -18,8 +19,10 @@ def authenticate(ctx: Context, schemes: dict[str, AuthScheme], credentials: list
         return {}
     names = binding["schemes"]
     options = binding.get("options", {})
+    config = ctx.runtime.config
     env = AuthEnv(credentials=credentials, clock=ctx.clock, store=ctx.store, options=options,
-                  service=ctx.service, params=ctx.params)
+                  service=ctx.service, params=ctx.params,
+                  wall_clock=utc_now if config.accept_wall_clock_signatures and config.clock is not utc_now else None)
     used: str | None = None
     try:
         for name in names:

@@ -35,7 +35,10 @@ class Env:
     def clock(self) -> datetime:
         return self._now
 
-    def remember_nonce(self, nonce: str, scope: str = "nonce") -> bool:
+    def nearest_now(self, signed_at: datetime) -> datetime:
+        return self._now
+
+    def remember_nonce(self, nonce: str, scope: str = "nonce", **window: Any) -> bool:
         if nonce in self.seen:
             return False
         self.seen.add(nonce)

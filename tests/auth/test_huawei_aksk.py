@@ -28,7 +28,8 @@ methods = st.sampled_from(["GET", "POST", "PUT", "DELETE"])
 
 
 def _env(now=NOW):
-    return SimpleNamespace(credentials=[{"ak": AK, "sk": SK, "project_id": "p"}], clock=lambda: now)
+    return SimpleNamespace(credentials=[{"ak": AK, "sk": SK, "project_id": "p"}], clock=lambda: now,
+                           nearest_now=lambda signed_at: now)
 
 
 def _signed_request(method, path, query, body, extra_headers=None):

@@ -1,5 +1,6 @@
 """``apisim_inprocess``: httpx, requests and the copy of requests inside aliyun-python-sdk-core routed
-into the simulator with no socket, so the official SDKs run unchanged against the vendors' real URLs.
+into the simulator with no socket, so the official SDKs run unchanged against the vendors' real URLs
+(signing with the wall clock, as they do, while the simulator's clock stays fixed).
 
 Every test here stubs socket creation to fail: an answer can only have come from in-process routing.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import socket
-from datetime import datetime, timezone
 
 import httpx
 import pytest
@@ -38,12 +38,6 @@ def no_sockets(monkeypatch):
     monkeypatch.setattr(socket, "socket", refuse)
 
 
-@pytest.fixture
-def wall_clock(apisim_inprocess):
-    """The SDKs sign with the wall clock: the simulator shows it too (until it accepts it by itself)."""
-    apisim_inprocess.clock.set(datetime.now(timezone.utc))
-
-
 def huawei_sdk(apisim, endpoint: str = OCR) -> OcrClient:
     credential = apisim.credentials("huawei-ocr")
     config = HttpConfig.get_default_config()
@@ -53,7 +47,7 @@ def huawei_sdk(apisim, endpoint: str = OCR) -> OcrClient:
         .with_endpoint(endpoint).build()
 
 
-def test_the_huawei_sdk_runs_unchanged_against_the_vendors_url(apisim_inprocess, wall_clock, no_sockets, png_base64):
+def test_the_huawei_sdk_runs_unchanged_against_the_vendors_url(apisim_inprocess, no_sockets, png_base64):
     image = png_base64(text="card=invoice invoice_number=87654321 amount=￥100.00")
     response = huawei_sdk(apisim_inprocess).recognize_quota_invoice(
         RecognizeQuotaInvoiceRequest(body=QuotaInvoiceRequestBody(image=image)))
@@ -61,7 +55,7 @@ def test_the_huawei_sdk_runs_unchanged_against_the_vendors_url(apisim_inprocess,
     assert [call["host"] for call in apisim_inprocess.calls()] == ["ocr.cn-north-4.myhuaweicloud.com"]
 
 
-def test_a_forced_error_reaches_the_huawei_sdk_as_its_own_exception(apisim_inprocess, wall_clock, no_sockets, png_base64):
+def test_a_forced_error_reaches_the_huawei_sdk_as_its_own_exception(apisim_inprocess, no_sockets, png_base64):
     apisim_inprocess.fail_next("huawei-ocr.recognize_quota_invoice", "ModelArts.4204")
     with pytest.raises(huawei_exceptions.ClientRequestException) as error:
         huawei_sdk(apisim_inprocess).recognize_quota_invoice(
@@ -91,7 +85,7 @@ def saf_request(service_parameters: dict) -> CommonRequest:
     return request
 
 
-def test_aliyun_sdk_core_and_its_vendored_requests_run_unchanged_against_the_vendors_host(apisim_inprocess, wall_clock,
+def test_aliyun_sdk_core_and_its_vendored_requests_run_unchanged_against_the_vendors_host(apisim_inprocess,
                                                                                            no_sockets):
     credential = apisim_inprocess.credentials("aliyun-saf")
     client = AcsClient(credential["AccessKeyId"], credential["AccessKeySecret"], "cn-shanghai", auto_retry=False)
@@ -100,7 +94,7 @@ def test_aliyun_sdk_core_and_its_vendored_requests_run_unchanged_against_the_ven
     assert [call["host"] for call in apisim_inprocess.calls()] == [SAF]
 
 
-def test_a_reset_reaches_each_copy_of_requests_as_its_own_connection_error(apisim_inprocess, wall_clock, no_sockets):
+def test_a_reset_reaches_each_copy_of_requests_as_its_own_connection_error(apisim_inprocess, no_sockets):
     apisim_inprocess.faults.add({"match": {"service": "aliyun-saf"}, "action": {"type": "reset"}})
     credential = apisim_inprocess.credentials("aliyun-saf")
     client = AcsClient(credential["AccessKeyId"], credential["AccessKeySecret"], "cn-shanghai", auto_retry=False)
