@@ -19,6 +19,7 @@ from simulator.contracts import Contract, Deployment, load_contracts
 from simulator.control import Control
 from simulator.core import SimRequest, SimResponse
 from simulator.fake import FakeData
+from simulator.faces import registry as faces_registry
 from simulator.pipeline.clock import ClockOffset
 from simulator.pipeline.exchange import Exchange
 from simulator.pipeline.hooks import Hooks
@@ -153,6 +154,8 @@ class Simulator:
             self.control.clear(service)
             self.control.install_configured(service, with_state=False)
         if "state" in parts:
+            if service is None:
+                self.store.clear(faces_registry.PREFIX)  # declared people and photo identities: every service's
             for name in names:
                 self.service_store(name).clear()
                 self._seed_state(name)

@@ -95,7 +95,7 @@ class Operation:
         self.errors: list[str] = raw.get("errors", [])
         self.validation_errors: dict[str, str] = {**contract.validation_errors, **raw.get("validation_errors", {})}
         self.examples: list[dict[str, Any]] = raw.get("examples", [])
-        self.path_regex, self.path_params = compile_path(self.path)
+        self.path_regex, self.path_params = compile_path(self.path, raw.get("also_paths", ()))
         self.validators = {
             part: contract.validator(self.request[part])
             for part in ("path_params", "query", "headers", "body", "params")
@@ -153,7 +153,16 @@ def text_types(contract: "Contract", request: dict[str, Any]) -> dict[str, dict[
     return found
 
 
-def compile_path(template: str) -> tuple[re.Pattern[str], list[str]]:
+def compile_path(template: str, also: Any = ()) -> tuple[re.Pattern[str], list[str]]:
+    """The regular expression of a path template; ``also``: literal spellings served as well."""
+    regex, names = _compile_one(template)
+    if not also:
+        return regex, names
+    others = [_compile_one(path)[0].pattern for path in also]
+    return re.compile("|".join(f"(?:{p})" for p in [regex.pattern, *others])), names
+
+
+def _compile_one(template: str) -> tuple[re.Pattern[str], list[str]]:
     names = _PARAM.findall(template)
     pattern = ""
     pos = 0

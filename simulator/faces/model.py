@@ -8,8 +8,8 @@ image tagged as an OCR card has no faces.
 
 An untagged image is judged by what it shows: a blank, uniform or low-detail
 image (``simulator.faces.pixels``) has no face; a photo has the faces the
-detector finds (``simulator.faces.detect``; without OpenCV, one face placed by
-a hash of the bytes). Whose faces they are comes from the person registry
+detector finds (``simulator.faces.detect``: OpenCV's Haar cascade; only
+where OpenCV cannot be imported, one face placed by a hash of the bytes). Whose faces they are comes from the person registry
 (``simulator.faces.registry``): images a client declared to show one person,
 else one identity per photo, shared by its re-encoded and resized copies.
 """
@@ -154,7 +154,7 @@ def is_card_image(tags: dict[str, str]) -> bool:
 # --- the model ----------------------------------------------------------------------------------
 
 
-_DEFAULT = object()  # "the default detector": OpenCV's when installed
+_DEFAULT = object()  # "the default detector": OpenCV's
 
 
 class FaceModel:
@@ -162,7 +162,7 @@ class FaceModel:
 
     ``registry`` holds declared people and photo identities (give it the simulator's store so
     every worker agrees; default: a private in-memory one). ``detector`` finds faces in untagged
-    photos (default: OpenCV's Haar cascade when installed; None: the hash fallback).
+    photos (default: OpenCV's Haar cascade; None: the hash fallback, one face per photo).
     """
 
     def __init__(self, registry: PersonRegistry | None = None, detector: FaceDetector | None | object = _DEFAULT):

@@ -20,6 +20,7 @@ from simulator.faces.pixels import same_photo
 from simulator.imaging.decode import DecodedImage
 from simulator.store import MemoryStore, Store
 
+PREFIX = "faces:"  # every namespace of the registry: a reset of all state clears them
 DECLARED_NS = "faces:declared"  # image digest -> person id
 PHOTOS_NS = "faces:photos"  # difference hash (16 hex) -> photo id, the first copy's
 SEEN_NS = "faces:seen"  # image digest -> photo id

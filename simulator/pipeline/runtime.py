@@ -76,8 +76,11 @@ class Runtime:
     def faces(self) -> FaceModel:
         if self._faces is None:
             from simulator.faces.model import FaceModel
+            from simulator.faces.registry import PersonRegistry
 
-            self._faces = FaceModel()  # stateless: what a face image holds depends on the image alone
+            # Who is in a photo is state (declared people, photo identities): in the store, so every
+            # worker sharing it agrees. Where the faces are depends on the bytes alone.
+            self._faces = FaceModel(registry=PersonRegistry(self.store))
         return self._faces
 
     @property

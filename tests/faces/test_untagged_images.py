@@ -116,11 +116,7 @@ def test_tiny_and_undecodable_pixels_show_no_face():
 
 
 class TestWithOpenCV:
-    """The detector itself (the test extra installs opencv-python-headless)."""
-
-    @pytest.fixture(autouse=True)
-    def _detector(self):
-        pytest.importorskip("cv2", reason="OpenCV is the optional 'faces' extra; the test extra installs it")
+    """The detector itself (opencv-python-headless is a core dependency)."""
 
     def test_a_portrait_shows_one_face_where_the_face_is(self):
         model = FaceModel()

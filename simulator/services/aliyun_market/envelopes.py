@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from simulator.auth import dataplus
 from simulator.contracts import ErrorEntry
 from simulator.core import SimResponse
 from simulator.core.clock import BEIJING
@@ -57,6 +58,10 @@ class GatewayEnvelope:
         return MarketEnvelope().success(ctx, body)
 
     def error(self, ctx: Context, entry: ErrorEntry, message: str, data: Any) -> SimResponse:
+        if "%s" in message and entry.code == "Invalid Signature":
+            # Forced with X-Apisim-Code: the catalogue's placeholder takes this request's real
+            # StringToSign, as the natural refusal shows it (SDKs parse it out of the message).
+            message = message.replace("%s", f"`{dataplus.server_string_to_sign(ctx.request)}`")
         return SimResponse(entry.http_status, b"", [
             ("Content-Type", JSON_UTF8),
             ("X-Ca-Request-Id", gateway_request_id(ctx)),

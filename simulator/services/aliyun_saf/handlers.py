@@ -7,7 +7,11 @@ plane's ``verification`` scenario for the identity (``POST /__apisim/scenarios``
 one state per poll; declared in ``SERVICE.scenarios``), a scenario stored for the identity
 (:func:`models.set_scenario`), or by default it passes once
 ``x-behaviour.complete_after_seconds`` of simulator clock have gone by.
-match compares a photo with the identity's face in the face model.
+match compares a photo's largest face with the identity's holder: the bound person, else the person
+in the first untagged live photo matched against the identity (as a real service compares it with
+the ID's own photo, and a client's first photo is its holder's). A photo tagged with another
+person, a later photo of someone else, a photo of a photo (``live=0``) or ``X-Apisim-Outcome:
+Z1146`` fails.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ def query_h5(ctx: Context) -> dict[str, Any] | Reply:
     return _poll(ctx, kind="h5", id_field="zimId")
 
 
-def match(ctx: Context) -> dict[str, Any]:
+def match(ctx: Context) -> dict[str, Any] | Reply:
     _admit(ctx)
     params = ctx.params["ServiceParameters"]
     _name, cert_number = checks.require_identity(params, empty_code="400", today=ctx.clock())
@@ -56,14 +60,26 @@ def match(ctx: Context) -> dict[str, Any]:
         image = decode_image(params["imgbase64"], **ctx.contract.limits.image_checks())
     except ImageError as exc:
         raise ServiceError("400", f"imgbase64不合法：{exc.reason}") from None
+    outcome, refusal = _requested_outcome(ctx)
+    if refusal is not None:
+        return refusal
     face = ctx.faces.largest_face(image)
-    person = models.person_for(ctx.store, cert_number)
-    reference = face_embedding(person, "saf-reference")
+    if face is not None and face.live and outcome in (None, models.PASSED) and _is_holder(ctx, cert_number, face,
+                                                                                         named="person" in image.tags):
+        return dict(OK)
+    models.record_failure(ctx.store, cert_number)
+    code = outcome if outcome in ctx.operation.errors else "Z1146"
+    raise ServiceError(code, _plain_format_message(ctx, code) if code == "Z1146" else None)
+
+
+def _is_holder(ctx: Context, cert_number: str, face: Any, *, named: bool) -> bool:
+    """Whether ``face`` is the identity's holder; an unnamed face (no ``person`` tag) claims an unheld identity."""
+    if face.person == cert_number:  # tagged with the certNumber itself: the documented way to name the holder
+        return True
+    holder = models.claim_holder(ctx.store, cert_number, face.person) if not named else models.person_for(
+        ctx.store, cert_number)
     threshold = float(_settings(ctx).get("match_threshold", 0.8))
-    if face is None or not face.live or embedding_similarity(face.embedding, reference) < threshold:
-        models.record_failure(ctx.store, cert_number)
-        raise ServiceError("Z1146", _plain_format_message(ctx, "Z1146"))
-    return dict(OK)
+    return embedding_similarity(face.embedding, face_embedding(holder, "saf-reference")) >= threshold
 
 
 # --- init / initH5 --------------------------------------------------------------------------------

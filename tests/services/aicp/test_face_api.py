@@ -195,9 +195,17 @@ def test_an_unreadable_body_is_springs_400(aicp):
     assert body["path"] == "/aicp/face/add"
 
 
-def test_the_curl_samples_camel_case_old_entry_url_is_not_served(aicp):
-    """Spring matches paths case-sensitively: only the URL line's spelling exists (see x-doc-errata)."""
-    response = aicp.post("old-api", "/InteractiveAbility/face/FaceEntry", {"groupId": "1", "image": image("alice_1.jpg")})
+@pytest.mark.parametrize("path", ["/interactiveability/face/faceentry", "/InteractiveAbility/face/FaceEntry",
+                                  "/InteractiveAbility/face/faceentry"])
+def test_every_spelling_of_the_old_entry_url_the_document_uses_is_served(aicp, path):
+    """The URL line, the curl sample and the old-API base plus the URL line's rest (see x-doc-errata)."""
+    response = aicp.post("old-api", path, {"groupId": "200000", "image": image("alice_1.jpg"), "name": "客户"})
+    assert response.status_code == 200 and response.get_json()["flag"] is True
+
+
+def test_a_spelling_the_document_never_uses_is_not_found(aicp):
+    """Spring matches paths case-sensitively: only the document's spellings exist."""
+    response = aicp.post("old-api", "/INTERACTIVEABILITY/FACE/FACEENTRY", {"groupId": "1", "image": image("alice_1.jpg")})
     assert response.status_code == 404 and response.get_json()["error"] == "Not Found"
 
 

@@ -55,6 +55,13 @@ def test_a_wrong_secret_is_invalid_signature_with_the_servers_string_to_sign(api
     assert message.endswith("#" + FACE_PATHS["face_attribute"] + "`")
 
 
+def test_a_forced_invalid_signature_carries_the_requests_string_to_sign_too(api):
+    forced = api.face("face_verify", BODY, headers={"X-Apisim-Code": "Invalid Signature"})
+    natural = api.face("face_verify", BODY, ak_secret="wrong")
+    assert "%s" not in forced.header("X-Ca-Error-Message")
+    assert forced.header("X-Ca-Error-Message") == natural.header("X-Ca-Error-Message")
+
+
 def test_a_body_changed_after_signing_is_invalid_signature(api, clock):
     signed = dataplus.sign("POST", "/face/detect", '{"type":"1"}', AK_ID, AK_SECRET, dataplus.http_date(clock()))
     answer = api.post("/face/detect", HOSTS["face"], '{"type":"0"}', signed)

@@ -31,12 +31,12 @@ def test_a_missing_or_invalid_type_is_1030(api, op, body):
 @pytest.mark.parametrize("url", [None, "", "ftp://a.com/a.jpg", "a.jpg", 12])
 def test_type_0_with_a_bad_image_url_is_1031_with_the_documents_err_msg(api, url):
     body = {"type": 0} if url is None else {"type": 0, "image_url": url}
-    assert_errno(api.face("face_detect", body), 1031, "invalid image url.")
+    assert_errno(api.face("face_detect", body), 1031, "参数错误：无效的image url")
 
 
 def test_verify_needs_both_urls(api):
     answer = api.face("face_verify", {"type": "0", "image_url_1": FIXTURE_URL + "alice_1.jpg"})
-    assert_errno(answer, 1031, "invalid image url.")
+    assert_errno(answer, 1031, "参数错误：无效的image url")
 
 
 def test_an_http_url_that_cannot_be_downloaded_is_1002(api):
@@ -96,4 +96,5 @@ def test_x_apisim_code_forces_each_gateway_error_on_the_face_host(api, code):
     entry = CONTRACT.errors[code]
     answer = api.face("face_detect", {"type": "1", "content": ALICE}, headers={"X-Apisim-Code": code})
     assert answer.status == entry.http_status
-    assert answer.header("X-Ca-Error-Message") == entry.message
+    # The catalogue's %s placeholder takes the request's real StringToSign.
+    assert answer.header("X-Ca-Error-Message").startswith(entry.message.replace("%s", ""))

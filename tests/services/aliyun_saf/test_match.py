@@ -82,3 +82,46 @@ def test_failed_matches_count_towards_540(saf):
 def test_a_missing_imgbase64_is_400(saf):
     answer = saf.call({"method": "match", "name": "张三", "certNumber": ZHANG_SAN})
     assert (answer.code, answer.message) == (400, "imgbase64不能为空")
+
+
+# --- a client's own, untagged photos ---------------------------------------------------------------
+
+def untagged(name: str) -> str:
+    """A real photo from tests/faces/photos (no apisim: tags): the face model detects its face."""
+    from pathlib import Path
+
+    return base64.b64encode((Path(__file__).parents[2] / "faces" / "photos" / name).read_bytes()).decode()
+
+
+def test_a_clients_own_photo_matches_the_identity_it_is_first_shown_with(saf):
+    assert saf.match(untagged("astronaut.jpg")).code == 200
+    assert saf.match(untagged("astronaut.jpg")).code == 200  # the same bytes: the same person, every time
+
+
+def test_a_photo_of_someone_else_fails_once_the_identity_has_its_holder(saf):
+    assert saf.match(untagged("astronaut.jpg")).code == 200
+    assert saf.match(photo_of("somebody-else")).code == 400
+    assert saf.match(untagged("astronaut.jpg"), cert=LI_SI).code == 200  # another identity, its own first photo
+
+
+def test_images_declared_to_show_one_person_match_as_that_person(saf):
+    faces = saf.simulator.faces
+    astronaut = base64.b64decode(untagged("astronaut.jpg"))
+    models.bind_person(saf.store, ZHANG_SAN, faces.declare_same_person([astronaut], person="zhang-san"))
+    assert saf.match(untagged("astronaut.jpg")).code == 200
+    assert saf.match(fixture("alice_1.jpg")).code == 400
+
+
+def test_match_fails_on_demand_with_the_outcome_header(saf):
+    answer = saf.match(untagged("astronaut.jpg"), headers={"X-Apisim-Outcome": "Z1146"})
+    assert (answer.code, answer.message) == (400, "抱歉，没有认出您(Z1146)")
+    assert saf.match(untagged("astronaut.jpg"), headers={"X-Apisim-Outcome": "passed"}).code == 200
+
+
+def test_the_returned_image_does_not_carry_the_cert_number(saf):
+    data = saf.started()
+    saf.clock.advance(5)
+    image_text = saf.query(data, return_image=1).json["Data"]["image"]
+    raw = base64.urlsafe_b64decode(image_text)
+    assert ZHANG_SAN.encode() not in raw
+    assert saf.match(base64.b64encode(raw).decode()).code == 200  # and it still shows the identity's holder

@@ -6,12 +6,15 @@ Namespaces:
 * ``verifications``: bizId → the verification init/initH5 created, and how it ended;
 * ``failures``: certNumber → how many verifications of that identity failed (540 past the limit);
 * ``scenarios``: certNumber → how that identity's next verifications end, or which init code it gets;
-* ``persons``: certNumber → the face-model person id of that identity (default: the certNumber itself);
+* ``persons``: certNumber → the face-model person who holds that identity: bound in tests, or the
+  person in the first untagged live photo matched against it (default: an id made from the
+  certNumber, so the certNumber itself never shows in an image);
 * ``qps``: "<AccessKeyId>:<second>" → requests in that second of the simulator clock.
 """
 
 from __future__ import annotations
 
+import hashlib
 import string
 from datetime import datetime
 from typing import Any
@@ -97,7 +100,18 @@ def bind_person(store: ServiceStore, cert_number: str, person: str) -> None:
 
 
 def person_for(store: ServiceStore, cert_number: str) -> str:
-    return store.get("persons", cert_number) or cert_number
+    """The face-model person holding this identity: the bound one, else an id made from the certNumber."""
+    return store.get("persons", cert_number) or default_holder(cert_number)
+
+
+def default_holder(cert_number: str) -> str:
+    return "holder-" + hashlib.blake2b(cert_number.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def claim_holder(store: ServiceStore, cert_number: str, person: str) -> str:
+    """Bind ``person`` to the identity unless someone already holds it; who holds it now."""
+    store.add_if_absent("persons", cert_number, person)
+    return store.get("persons", cert_number)
 
 
 # --- flow control ---------------------------------------------------------------------------------
