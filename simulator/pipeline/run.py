@@ -31,6 +31,8 @@ from simulator.pipeline.validate import parse_body, validate_request
 
 log = logging.getLogger("apisim")
 
+VALIDATED_MEMO = 1024  # requests remembered as valid, per process (then forgotten all at once)
+
 
 class ApisimRefusal(Exception):
     """A request apisim itself cannot serve (not a documented error): answered as plain JSON."""
@@ -50,6 +52,7 @@ class Pipeline:
         self.router = Router(runtime.contracts, runtime.port_of)
         self.hooks: tuple[Hooks, ...] = ()
         self.set_hooks(hooks)
+        self._validated: dict[tuple, bool] = {}  # requests that passed validation (see _validate)
 
     def set_hooks(self, hooks: tuple[Hooks, ...]) -> None:
         """Replace the hooks (in order); only the methods each overrides are called."""
@@ -169,11 +172,30 @@ class Pipeline:
         for after_auth in self._after_auth:  # per-credential rate limits
             after_auth(ctx)
         ctx.body = parse_body(request, ctx.operation, ctx.contract)
+        self._validate(ctx)
+        return render_success(ctx, service.envelopes, behave(ctx, service))
+
+    def _validate(self, ctx: Context) -> None:
+        """The request against its operation's schemas, remembered for requests that passed.
+
+        The schemas are pure functions of the request's bytes, so a request like one that passed
+        (same operation, path, query and headers, and the body by the digest its seed already took)
+        passes again: load tests send the same request thousands of times, and validating it cost
+        about a tenth of the pipeline. A request that fails is validated every time (its error names
+        the JSON path)."""
+        request = ctx.request
+        assert ctx.operation is not None
+        headers = request.headers.lower_items()
+        key = (ctx.operation, ctx.seed, request.method, request.path, request.raw_query, tuple(headers.items()))
+        if key in self._validated:
+            return
         validate_request(ctx.operation, ctx.contract, {
-            "body": ctx.body, "query": request.query_dict, "headers": request.headers.lower_items(),
+            "body": ctx.body, "query": request.query_dict, "headers": headers,
             "params": ctx.params, "path_params": ctx.path_params,
         })
-        return render_success(ctx, service.envelopes, behave(ctx, service))
+        if len(self._validated) >= VALIDATED_MEMO:
+            self._validated.clear()
+        self._validated[key] = True
 
 
 def force_code_if_asked(ctx: Context) -> None:

@@ -106,3 +106,39 @@ def test_the_detail_header_quoting_the_request_is_cut_at_1_kib_without_control_c
     assert detail.endswith("...") and not any(ord(c) < 32 for c in detail)
     assert header_value("a\r\nb\x00c\x7f\x85d") == "a  b c  d"
     assert header_value("名" * 2000).startswith("\\u540d") and len(header_value("名" * 2000)) == HEADER_CAP
+
+
+def _huawei_token(sim) -> str:
+    login = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": "apisim-demo", "password": "apisim-demo-password", "domain": {"name": "apisim-demo"}}}},
+        "scope": {"project": {"name": "cn-north-4"}}}}
+    answer = sim.handle(SimRequest.from_url("POST", "https://iam.cn-north-4.myhuaweicloud.com/v3/auth/tokens",
+                                            {"Content-Type": "application/json"}, json.dumps(login).encode()))
+    return dict(answer.headers)["X-Subject-Token"]
+
+
+def _png_base64() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (24, 20), (200, 30, 30)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_request_like_one_that_passed_validation_is_still_refused_when_it_differs(make_simulator):
+    """Requests that passed validation are remembered; any other request is validated anew, and one
+    that fails fails every time."""
+    sim = make_simulator("huawei-ocr")
+    token = _huawei_token(sim)
+    valid = {"image": _png_base64()}
+    assert [sim.handle(_ocr_request(valid, **{"X-Auth-Token": token})).status for _ in range(2)] == [200, 200]
+    for _ in range(2):
+        refused = sim.handle(_ocr_request({"url": 12}, **{"X-Auth-Token": token}))
+        assert refused.status == 400
+        assert sim.journal.entries()[-1]["failure"] == "validation"
+    other_query = SimRequest.from_url("POST", OCR + "?x=1", {"Content-Type": "application/json", "X-Auth-Token": token},
+                                      json.dumps({"url": 12}).encode())
+    assert sim.handle(other_query).status == 400
