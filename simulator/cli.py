@@ -73,7 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--urls-json", metavar="PATH",
                        help="write {service: {deployment: {original, local}, credentials}} once every port accepts "
                             "(removed at stop, and at start if an earlier run left it)")
-    serve.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones")
+    serve.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones; a "
+                       "contract with no service package is served by the generic service (docs/adding-an-api.md)")
+    serve.add_argument("--with-shipped", action="store_true", default=None,
+                       help="with --contracts-dir: serve the shipped contracts too (DIR's replace those of their name)")
+    serve.add_argument("--proxy", action="append", dest="proxies", metavar="SERVICE=URL",
+                       help="forward SERVICE's traffic to URL, checking every request and answer against its contract "
+                            "(repeatable; docs/adding-an-api.md)")
+    serve.add_argument("--allow-network", action="store_true",
+                       help="allow a --proxy upstream that is not on loopback (apisim sends nothing off it otherwise)")
+    serve.add_argument("--record", metavar="DIR", dest="record_dir",
+                       help="with --proxy: save the exchanges in DIR as examples a contract can adopt")
     serve.add_argument("--config", metavar="FILE", help="TOML: seed, credentials, faults, rate limits, scenarios, "
                        "state, admin token (see examples/apisim.toml)")
     serve.add_argument("--fault", action="append", dest="faults", metavar="SPEC",
@@ -168,7 +178,9 @@ def serve(args: argparse.Namespace) -> int:
     credentials = load_credentials_file(args.credentials) if args.credentials else {}
     port_base = args.port_base if args.port_base is not None else default_port_base()
     config = SimulatorConfig(seed=args.seed or 0, services=args.services, credentials=credentials, host=args.host,
-                             allow_remote=args.allow_remote, port_base=port_base, contracts_dir=args.contracts_dir)
+                             allow_remote=args.allow_remote, port_base=port_base, contracts_dir=args.contracts_dir,
+                             proxies=proxy_map(args.proxies or []), allow_network=args.allow_network,
+                             record_dir=args.record_dir)
     config = apply_serve_options(config, args)  # --config FILE, --fault, --admin-token (simulator/control)
     check_serve_config(config)  # host, ports, credentials: before anything is bound or forked
     urls_file = UrlsFile(args.urls_json) if args.urls_json else None  # its folder checked, a stale file removed
@@ -179,6 +191,14 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         if urls_file is not None:
             urls_file.remove()
+
+
+def proxy_map(specs: list[str]) -> dict[str, str]:
+    """``--proxy SERVICE=URL`` options as ``{service: url}``, checked for shape (and loopback, at start)."""
+    from simulator.proxy import parse_proxy
+
+    upstreams = [parse_proxy(spec) for spec in specs]
+    return {u.service: u.url for u in upstreams}
 
 
 def announce(urls: dict, urls_file: "UrlsFile | None", server: str) -> None:

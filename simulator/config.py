@@ -25,7 +25,8 @@ def utc_now() -> datetime:
 class SimulatorConfig:
     seed: int = 0
     services: list[str] | None = None  # None: every shipped contract
-    contracts_dir: str | None = None
+    contracts_dir: str | None = None  # contracts to serve instead of the shipped ones...
+    with_shipped: bool = False  # ...or beside them (a contract in contracts_dir replaces the shipped one of its name)
     credentials: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     clock: Callable[[], datetime] = utc_now
     # Signatures dated by the wall clock are accepted within each vendor's skew window too, beside
@@ -45,6 +46,11 @@ class SimulatorConfig:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     max_connections: int = 4096
+    # The checking proxy (simulator/proxy, apisim serve --proxy): service -> upstream URL; an upstream
+    # off loopback needs allow_network; record_dir keeps the exchanges as examples.
+    proxies: dict[str, str] = field(default_factory=dict)
+    allow_network: bool = False
+    record_dir: str | None = None
     # Whether the server under the simulator can reset or drop a connection (werkzeug can; granian
     # answers 500 instead), so connection faults are refused up front where they cannot happen.
     dropped_connections: bool = True

@@ -28,6 +28,7 @@ from simulator.pipeline.match import Router
 from simulator.pipeline.run import Pipeline
 from simulator.pipeline.runtime import Runtime
 from simulator.pipeline.service import ServiceDefinition
+from simulator.proxy import CheckingProxy, proxy_upstreams
 from simulator.services import discover_services
 from simulator.services.generic import generic_service
 from simulator.store import ServiceStore, Store
@@ -39,7 +40,8 @@ PARTS = ("state", "faults", "journal")  # what a reset can cover
 class Simulator:
     def __init__(self, config: SimulatorConfig | None = None, contracts: dict[str, Contract] | None = None):
         self.config = config or SimulatorConfig()
-        contracts = contracts or load_contracts(self.config.contracts_dir, self.config.services)
+        contracts = contracts or load_contracts(self.config.contracts_dir, self.config.services,
+                                              with_shipped=self.config.with_shipped)
         self.services = _services_for(contracts)
         self.runtime = Runtime(self.config, contracts)
         self.journal = Journal(self.runtime.store, limit=self.config.journal_limit)
@@ -51,6 +53,8 @@ class Simulator:
             if self.store.add_if_absent(SEEDED_NS, name, True):
                 self._seed_state(name)
         self.control.install_configured()
+        if self.config.proxies:  # after the control plane: faults fire before anything is forwarded
+            self.add_hooks(CheckingProxy(proxy_upstreams(self.config, contracts), self.config.record_dir))
 
     # -- what the simulator is made of --------------------------------------------------------
 

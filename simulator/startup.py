@@ -32,9 +32,13 @@ def is_loopback(host: str) -> bool:
 def check_serve_config(config: SimulatorConfig) -> dict[str, Contract]:
     """The served contracts, once the host, ports and credentials are known to be usable."""
     check_host(config.host, config.allow_remote, (config.control or {}).get("admin_token"))
-    known = load_contracts(config.contracts_dir)
-    served = load_contracts(config.contracts_dir, config.services)
+    known = load_contracts(config.contracts_dir, with_shipped=config.with_shipped)
+    served = load_contracts(config.contracts_dir, config.services, with_shipped=config.with_shipped)
     check_ports(served, config.port_base)
+    if config.proxies:  # an upstream off loopback refused before anything is bound, let alone sent
+        from simulator.proxy import proxy_upstreams
+
+        proxy_upstreams(config, served)
     check_credentials(config.credentials, known)
     return served
 

@@ -23,7 +23,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("pipeline", ["pipeline"]),
     ("services", ["services"]),
     ("control, testing, verify, openapi, coverage", [
-        "control", "testing", "verify", "openapi", "coverage", "authoring",
+        "control", "testing", "verify", "openapi", "coverage", "authoring", "proxy",
         "simulator", "app", "server", "wsgi", "reading", "__init__"]),
     ("serving, cli", ["serving", "cli", "startup", "__main__"]),
 ]

@@ -221,8 +221,10 @@ def _extensions_validator() -> Draft202012Validator:
     return Draft202012Validator(meta["$defs"]["schema_extensions"])
 
 
-def load_contracts(directory: Path | str | None = None, services: Iterable[str] | None = None) -> dict[str, Contract]:
-    """Every contract in ``directory`` (default: the shipped ones; files and folders), keyed by service name."""
+def load_contracts(directory: Path | str | None = None, services: Iterable[str] | None = None, *,
+                   with_shipped: bool = False) -> dict[str, Contract]:
+    """Every contract in ``directory`` (default: the shipped ones; files and folders), keyed by service name;
+    ``with_shipped``: the shipped ones too, a contract in ``directory`` replacing the shipped one of its name."""
     wanted = set(services) if services else None
     loaded: dict[str, Contract] = {}
     for path in contract_paths(directory):
@@ -230,6 +232,9 @@ def load_contracts(directory: Path | str | None = None, services: Iterable[str] 
         if contract.service in loaded:
             raise ContractError(f"{path.name}: service {contract.service!r} is also defined in {loaded[contract.service].file}")
         loaded[contract.service] = contract
+    if with_shipped and directory:
+        shipped = load_contracts()
+        loaded = {**{name: c for name, c in shipped.items() if name not in loaded}, **loaded}
     if wanted is None:
         return loaded
     missing = wanted - set(loaded)

@@ -3,8 +3,10 @@
 Top-level keys: ``seed``, ``admin_token``, ``admin_hosts`` (names besides loopback the admin API
 answers under), ``[credentials]`` (service -> list of credentials, as
 ``--credentials`` takes them), ``[[faults]]`` (JSON form, or ``spec = "svc:op:action,..."``),
-``[[rate_limits]]``, ``[[scenarios]]`` and ``[state.<service>]`` (records to seed, as
-``POST /__apisim/state/<service>`` takes them). Command-line options win over the file.
+``[[rate_limits]]``, ``[[scenarios]]``, ``[state.<service>]`` (records to seed, as
+``POST /__apisim/state/<service>`` takes them), ``contracts_dir`` (contracts to serve instead of the
+shipped ones, relative to the file's folder; one without a service package is served by the generic
+service) and ``with_shipped`` (serve the shipped ones too). Command-line options win over the file.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 from simulator.config import SimulatorConfig
 
-KEYS = ("seed", "admin_token", "admin_hosts", "credentials", "faults", "rate_limits", "scenarios", "state")
+KEYS = ("seed", "admin_token", "admin_hosts", "credentials", "faults", "rate_limits", "scenarios", "state",
+        "contracts_dir", "with_shipped")
 
 
 def load_config_file(path: str | Path) -> dict[str, Any]:
@@ -50,6 +53,12 @@ def load_config_file(path: str | Path) -> dict[str, Any]:
     for key in ("faults", "rate_limits", "scenarios"):
         if not isinstance(raw.get(key, []), list):
             raise ValueError(f"{path}: {key} is an array of tables ([[{key}]])")
+    if "contracts_dir" in raw:
+        if not (isinstance(raw["contracts_dir"], str) and raw["contracts_dir"]):
+            raise ValueError(f"{path}: contracts_dir is a folder of contracts (relative to the file's folder)")
+        raw["contracts_dir"] = str((path.parent / raw["contracts_dir"]).resolve())
+    if not isinstance(raw.get("with_shipped", False), bool):
+        raise ValueError(f"{path}: with_shipped is true or false")
     if not isinstance(raw.get("state", {}), dict):
         raise ValueError(f"{path}: [state.<service>] tables hold the records to seed")
     faults = [entry["spec"] if isinstance(entry, dict) and set(entry) == {"spec"} else entry
@@ -73,4 +82,10 @@ def apply_serve_options(config: SimulatorConfig, args: argparse.Namespace) -> Si
     seed = config.seed if getattr(args, "seed", None) is not None else settings.get("seed", config.seed or 0)
     reading = {name: getattr(args, name) for name in ("header_timeout", "body_timeout", "max_connections")
                if getattr(args, name, None) is not None}  # simulator/reading.py
-    return dataclasses.replace(config, seed=seed or 0, credentials=credentials, control=control, **reading)
+    contracts = {"contracts_dir": getattr(args, "contracts_dir", None) or settings.get("contracts_dir", config.contracts_dir)}
+    with_shipped = getattr(args, "with_shipped", None)
+    contracts["with_shipped"] = with_shipped if with_shipped is not None else settings.get("with_shipped", config.with_shipped)
+    if contracts["with_shipped"] and not contracts["contracts_dir"]:
+        raise ValueError("--with-shipped adds the shipped contracts to those of --contracts-dir (or the config's "
+                         "contracts_dir): give one")
+    return dataclasses.replace(config, seed=seed or 0, credentials=credentials, control=control, **reading, **contracts)

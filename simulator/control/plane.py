@@ -100,7 +100,8 @@ class Control(Hooks):
         """Every service of the contracts folder, served here or not."""
         from simulator.contracts import load_contracts
 
-        return set(load_contracts(self.runtime.config.contracts_dir)) | set(self.runtime.contracts)
+        config = self.runtime.config
+        return set(load_contracts(config.contracts_dir, with_shipped=config.with_shipped)) | set(self.runtime.contracts)
 
     def install_state(self, service: str) -> None:
         """Seed the state the configuration gives ``service`` (``[state.<service>]``), if any."""

@@ -24,7 +24,8 @@ VALIDATION = "validation"
 BEHAVIOUR = "behaviour"
 FAULT = "fault"
 RATE_LIMIT = "rate_limit"
-STAGES = (MATCH, FORCED, AUTH, VALIDATION, BEHAVIOUR, FAULT, RATE_LIMIT)
+UPSTREAM = "upstream"  # a proxied service's upstream did not answer (simulator/proxy)
+STAGES = (MATCH, FORCED, AUTH, VALIDATION, BEHAVIOUR, FAULT, RATE_LIMIT, UPSTREAM)
 
 
 @dataclass(eq=False, slots=True)
@@ -46,6 +47,8 @@ class Exchange:
     elapsed_ms: float = 0.0
     time: str | None = None  # the simulator clock's, when a deployment was found
     record: dict[str, Any] | None = None  # the journal's entry for it, once recorded
+    upstream: str | None = None  # where a checking proxy forwarded it (simulator/proxy)
+    violations: list[dict[str, Any]] | None = None  # how the proxied request or answer departs from the contract
 
     @property
     def service(self) -> str | None:

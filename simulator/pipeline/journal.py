@@ -73,6 +73,9 @@ class Journal:
             entry["time"] = exchange.time  # the simulator clock's
         if exchange.note:
             entry["note"] = exchange.note
+        if exchange.upstream is not None:  # a checking proxy's exchange: where it went, what broke the contract
+            entry["upstream"] = exchange.upstream
+            entry["violations"] = exchange.violations or []
         self._append(entry)
         return entry
 

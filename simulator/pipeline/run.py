@@ -101,7 +101,7 @@ class Pipeline:
         try:
             try:
                 response = self._run(ctx, service)
-                rendered = exchange.stage is None
+                rendered = exchange.stage is None and exchange.upstream is None
             except ServiceError as err:
                 exchange.code = err.code
                 exchange.stage = err.stage or (MATCH if ctx.operation is None else BEHAVIOUR)
@@ -165,7 +165,8 @@ class Pipeline:
         for after_match in self._after_match:  # a fault's answer: error code, raw status, broken connection
             answer = after_match(ctx)
             if answer is not None:
-                ctx.exchange.stage = FAULT
+                if ctx.exchange.upstream is None:  # a proxy's answer is served, not refused
+                    ctx.exchange.stage = ctx.exchange.stage or FAULT
                 return answer
         force_code_if_asked(ctx)
         ctx.identity = ctx.exchange.identity = authenticate(ctx, self.schemes, ctx.credentials())
