@@ -179,8 +179,7 @@ def serve(args: argparse.Namespace) -> int:
     port_base = args.port_base if args.port_base is not None else default_port_base()
     config = SimulatorConfig(seed=args.seed or 0, services=args.services, credentials=credentials, host=args.host,
                              allow_remote=args.allow_remote, port_base=port_base, contracts_dir=args.contracts_dir,
-                             proxies=proxy_map(args.proxies or []), allow_network=args.allow_network,
-                             record_dir=args.record_dir)
+                             extensions=proxy_extensions(args))
     config = apply_serve_options(config, args)  # --config FILE, --fault, --admin-token (simulator/control)
     check_serve_config(config)  # host, ports, credentials: before anything is bound or forked
     urls_file = UrlsFile(args.urls_json) if args.urls_json else None  # its folder checked, a stale file removed
@@ -193,12 +192,16 @@ def serve(args: argparse.Namespace) -> int:
             urls_file.remove()
 
 
-def proxy_map(specs: list[str]) -> dict[str, str]:
-    """``--proxy SERVICE=URL`` options as ``{service: url}``, checked for shape (and loopback, at start)."""
-    from simulator.proxy import parse_proxy
+def proxy_extensions(args: argparse.Namespace) -> list:
+    """``--proxy SERVICE=URL`` (with ``--allow-network``, ``--record``) as the simulator's extension,
+    checked now: an upstream off loopback is refused before anything is bound, let alone sent."""
+    if not args.proxies:
+        if args.record_dir:
+            raise UsageError("--record saves what --proxy forwards: give --proxy SERVICE=URL")
+        return []
+    from simulator.proxy import ProxyExtension
 
-    upstreams = [parse_proxy(spec) for spec in specs]
-    return {u.service: u.url for u in upstreams}
+    return [ProxyExtension.of(args.proxies, allow_network=args.allow_network, record_dir=args.record_dir)]
 
 
 def announce(urls: dict, urls_file: "UrlsFile | None", server: str) -> None:

@@ -46,11 +46,9 @@ class SimulatorConfig:
     header_timeout: float = 10.0
     body_timeout: float = 30.0
     max_connections: int = 4096
-    # The checking proxy (simulator/proxy, apisim serve --proxy): service -> upstream URL; an upstream
-    # off loopback needs allow_network; record_dir keeps the exchanges as examples.
-    proxies: dict[str, str] = field(default_factory=dict)
-    allow_network: bool = False
-    record_dir: str | None = None
+    # Extensions: each is called with the simulator once it is built and returns the Hooks to add to
+    # its pipeline, or None (the checking proxy, simulator/proxy: apisim serve --proxy).
+    extensions: list[Callable[[Any], Any]] = field(default_factory=list)
     # Whether the server under the simulator can reset or drop a connection (werkzeug can; granian
     # answers 500 instead), so connection faults are refused up front where they cannot happen.
     dropped_connections: bool = True

@@ -28,7 +28,6 @@ from simulator.pipeline.match import Router
 from simulator.pipeline.run import Pipeline
 from simulator.pipeline.runtime import Runtime
 from simulator.pipeline.service import ServiceDefinition
-from simulator.proxy import CheckingProxy, proxy_upstreams
 from simulator.services import discover_services
 from simulator.services.generic import generic_service
 from simulator.store import ServiceStore, Store
@@ -53,8 +52,10 @@ class Simulator:
             if self.store.add_if_absent(SEEDED_NS, name, True):
                 self._seed_state(name)
         self.control.install_configured()
-        if self.config.proxies:  # after the control plane: faults fire before anything is forwarded
-            self.add_hooks(CheckingProxy(proxy_upstreams(self.config, contracts), self.config.record_dir))
+        for extension in self.config.extensions:  # after the control plane: its faults fire first
+            hooks = extension(self)
+            if hooks is not None:
+                self.add_hooks(hooks)
 
     # -- what the simulator is made of --------------------------------------------------------
 

@@ -35,10 +35,6 @@ def check_serve_config(config: SimulatorConfig) -> dict[str, Contract]:
     known = load_contracts(config.contracts_dir, with_shipped=config.with_shipped)
     served = load_contracts(config.contracts_dir, config.services, with_shipped=config.with_shipped)
     check_ports(served, config.port_base)
-    if config.proxies:  # an upstream off loopback refused before anything is bound, let alone sent
-        from simulator.proxy import proxy_upstreams
-
-        proxy_upstreams(config, served)
     check_credentials(config.credentials, known)
     return served
 

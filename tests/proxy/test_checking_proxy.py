@@ -14,12 +14,14 @@ from simulator.cli import main
 from simulator.config import SimulatorConfig
 from simulator.contracts import load_contract
 from simulator.core import SimRequest
+from simulator.proxy import ProxyExtension
 
 BASE = "https://api.pets.example/v1"
 
 
-def _proxy(pets_dir, upstream: str, **config) -> Simulator:
-    return Simulator(SimulatorConfig(contracts_dir=str(pets_dir), proxies={"pet-store": upstream}, **config))
+def _proxy(pets_dir, upstream: str, record_dir: str | None = None) -> Simulator:
+    extension = ProxyExtension.of([f"pet-store={upstream}"], record_dir=record_dir)
+    return Simulator(SimulatorConfig(contracts_dir=str(pets_dir), extensions=[extension]))
 
 
 def _send(sim: Simulator, method: str, path: str, body: bytes = b""):
@@ -124,8 +126,10 @@ def test_an_upstream_off_loopback_is_refused_without_allow_network_and_nothing_i
 @pytest.mark.parametrize("spec, message", [
     ("pet-store", "expected SERVICE=URL"),
     ("pet-store=ftp://127.0.0.1", "expected SERVICE=URL"),
+    ("pet-store=http://127.0.0.1:9 --record", "give --proxy"),
     ("no-such-service=http://127.0.0.1:9", "not a served service"),
 ])
-def test_a_bad_proxy_option_is_a_one_line_usage_error(pets_dir, spec, message, capsys):
-    assert main(["serve", "--contracts-dir", str(pets_dir), "--server", "dev", "--proxy", spec]) == 2
+def test_a_bad_proxy_option_is_a_one_line_usage_error(pets_dir, spec, message, capsys, tmp_path):
+    options = ["--proxy", spec] if " " not in spec else ["--record", str(tmp_path)]
+    assert main(["serve", "--contracts-dir", str(pets_dir), "--server", "dev", *options]) == 2
     assert message in capsys.readouterr().err
