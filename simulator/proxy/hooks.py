@@ -39,7 +39,8 @@ class CheckingProxy(Hooks):
         ctx.exchange.upstream = upstream.url
         ctx.exchange.violations = violations
         try:
-            status, headers, body = forward(upstream, request, self.timeout, ctx.contract.limits.max_body_bytes)
+            status, headers, body = forward(upstream, request, self.timeout, ctx.contract.limits.max_body_bytes,
+                                            ctx.deployment.base_path)
         except UpstreamFailure as failure:
             return self._gateway_error(ctx, str(failure))
         received = Received(status, headers, body)

@@ -77,12 +77,14 @@ def check_network(upstreams: list[Upstream], allow_network: bool) -> None:
                          "say so with --allow-network")
 
 
-def forward(upstream: Upstream, request: SimRequest, timeout: float, max_bytes: int
+def forward(upstream: Upstream, request: SimRequest, timeout: float, max_bytes: int, base_path: str = ""
             ) -> tuple[int, list[tuple[str, str]], bytes]:
-    """Send ``request`` to the upstream; its status, headers and body (at most ``max_bytes``)."""
+    """Send ``request`` to the upstream, whose URL stands for the deployment's base URL (``base_path``
+    is replaced by the upstream's path); its status, headers and body (at most ``max_bytes``)."""
     connection_type = http.client.HTTPSConnection if upstream.scheme == "https" else http.client.HTTPConnection
     connection = connection_type(upstream.host, upstream.port, timeout=timeout)
-    target = upstream.base_path + request.path + (f"?{request.raw_query}" if request.raw_query else "")
+    path = request.path[len(base_path):] if base_path and request.path.startswith(base_path) else request.path
+    target = (upstream.base_path + path or "/") + (f"?{request.raw_query}" if request.raw_query else "")
     headers = {name: value for name, value in request.headers.items() if name.lower() not in HOP_BY_HOP}
     headers["Accept-Encoding"] = "identity"  # the body is checked as it is: no compression to undo
     try:

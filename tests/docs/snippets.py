@@ -39,7 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 LANGUAGES = {"sh": "shell", "bash": "shell", "python": "python", "yaml": "yaml"}
-DEFAULT_PORT = re.compile(r"\b181([0-4][0-9])\b")
+DEFAULT_PORT = re.compile(r"\b181([0-9][0-9])\b")
 SERVES = re.compile(r"(^|[\s;&|(])(apisim|python3? -m simulator) serve\b")
 DOCUMENTED_JSON = re.compile(r"^\s*#\s*(\{.*\}|\[.*\])\s*$", re.M)
 READY_SECONDS = 60.0
@@ -183,7 +183,7 @@ class Session:
     # -- servers ---------------------------------------------------------------------------------
 
     def answering(self) -> bool:
-        for block in range(5):
+        for block in range(10):  # the shipped contracts' blocks, and those imported contracts get
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port_base + 10 * block}/__apisim/health",
                                             timeout=1):

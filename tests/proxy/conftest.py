@@ -40,6 +40,6 @@ def upstream():
     server = make_server("127.0.0.1", 0, pet_store, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}/v1"  # stands for the deployment's https://api.pets.example/v1
     server.shutdown()
     thread.join(5)
