@@ -38,6 +38,8 @@ class ApisimServer(LoopbackServer):
             self.clock = clock if clock is not None else FixedClock()
             self.config = SimulatorConfig(seed=seed, services=services, clock=self.clock)
         self.session_seed = self.config.seed
+        # The credentials every test starts from (a test's marker may put its own first).
+        self.session_credentials: dict[str, list[dict[str, Any]]] = self.config.credentials
         self.simulator = Simulator(self.config)
         self.default_service: str | None = None
         self._server: SimulatorServer | None = None

@@ -25,12 +25,13 @@ import pytest
 
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import is_unmatched, report
-from simulator.testing import guard_scope
+from simulator.testing import fixture_config, guard_scope
 from simulator.testing.live import ApisimServer
 
-MARKER_ARGS = ("service", "seed", "error", "strict")
-MARKER_HELP = ("apisim(service=None, seed=None, error=None, strict=None): configure the apisim fixtures for one "
-               "test: default service, fake-data seed, {operation: code or (code, times)} errors, strict mode")
+MARKER_ARGS = ("service", "seed", "error", "strict", "credentials")
+MARKER_HELP = ("apisim(service=None, seed=None, error=None, strict=None, credentials=None): configure the apisim "
+               "fixtures for one test: default service, fake-data seed, {operation: code or (code, times)} errors, "
+               "strict mode, {service: [credential, ...]} accepted first")
 
 _STATE = pytest.StashKey["_TestState"]()
 
@@ -55,6 +56,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("apisim_seed", "seed of all simulated fake data (default 0)", default="0")
     parser.addini("apisim_strict", "strict mode for every test", type="bool", default=False)
     guard_scope.add_options(group, parser)
+    fixture_config.add_options(group, parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -99,13 +101,7 @@ def _strict_default(config: pytest.Config) -> bool:
 @pytest.fixture(scope="session")
 def apisim_session(pytestconfig: pytest.Config) -> Iterator[ApisimServer]:
     """The session's simulator (not started, not reset): use ``apisim`` or ``apisim_respx`` in tests."""
-    if pytestconfig.getoption("apisim_real_clock", False):
-        from simulator.config import utc_now
-
-        clock: Any = utc_now
-    else:
-        clock = FixedClock()
-    server = ApisimServer(seed=_session_seed(pytestconfig), clock=clock)
+    server = ApisimServer(config=fixture_config.simulator_config(pytestconfig, _session_seed(pytestconfig)))
     yield server
     server.stop()
 
@@ -120,6 +116,8 @@ def _prepare(request: pytest.FixtureRequest, server: ApisimServer) -> _TestState
     if unknown:
         raise pytest.UsageError(f"@pytest.mark.apisim: unknown argument(s) {', '.join(sorted(unknown))}; "
                                 f"use {', '.join(MARKER_ARGS)}")
+    server.config.credentials = fixture_config.with_test_credentials(
+        server.session_credentials, options.get("credentials"), list(server.simulator.contracts))
     server.reset(seed=server.session_seed if options.get("seed") is None else options["seed"])
     server.default_service = None
     if options.get("service") is not None:
