@@ -24,7 +24,7 @@ from simulator.fake.entities import cards, companies, invoices
 from simulator.imaging.decode import UnknownImageUrl
 from simulator.imaging.fixtures import FixtureUrls
 from simulator.imaging.synth import generate
-from simulator.imaging.tags import CARD_KINDS, check_vocabulary, parse_tags
+from simulator.imaging.tags import CARD_KINDS, TagError, check_vocabulary, parse_tags
 
 FIXTURE_HOST = "apisim.fixtures"
 UNREACHABLE_PREFIX = "/unreachable/"
@@ -58,7 +58,10 @@ def fetch_image(url: str, fixtures: FixtureUrls, *, kind: str = "face") -> bytes
         raise MissingImageUrl(f"{url} is no fixture image (the fixtures: {FIXTURE_HOST}/images/<file>)", url)
     if kind not in KINDS:
         raise ValueError(f"kind {kind!r}: one of {', '.join(KINDS)}")
-    return synthetic_image(url.strip(), kind)
+    try:
+        return synthetic_image(url.strip(), kind)
+    except TagError as exc:  # a wrong ?apisim= query: say what to write instead
+        raise UnknownImageUrl(f"the apisim query of {url}: {exc} (docs/image-tags.md)", url) from None
 
 
 @lru_cache(maxsize=256)

@@ -159,6 +159,7 @@ class Pipeline:
                     "apisim_error": exc.reason,
                     "closest_operation": exc.closest and f"{exc.closest.id}: {exc.closest.method} {exc.closest.path}",
                 })) from None
+            ctx.envelope_name = self.router.shared_envelope(request, ctx.deployment)  # as for a params refusal
             raise ServiceError(code, detail=exc.reason, stage=MATCH) from None
         ctx.operation = ctx.exchange.operation = match.operation
         ctx.path_params = match.path_params
@@ -207,6 +208,11 @@ def force_code_if_asked(ctx: Context) -> None:
         return
     assert ctx.operation is not None
     valid = ctx.operation.documented_codes()
+    if wanted not in valid:
+        # The document's own number for a catalogue key qualified by operation ("100" for
+        # recommend_item.100), when it names one code of this operation only.
+        named = [code for code in valid if wanted in code.split(".")[1:]]
+        wanted = named[0] if len(named) == 1 else wanted
     if wanted not in valid:
         raise ApisimRefusal(SimResponse.json(400, {
             "apisim_error": f"{header}: {wanted!r} is not a documented error of "

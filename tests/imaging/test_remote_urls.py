@@ -55,5 +55,5 @@ def test_an_ocr_service_gets_its_own_coherent_card():
 def test_the_apisim_query_parameter_says_what_the_picture_shows():
     img = inspect_image(fetch_image("https://example.com/g.png?apisim=faces=2+person=alice,bob", FIXTURES))
     assert img.format == "PNG" and [f.person for f in MODEL.faces_in(img)] == ["alice", "bob"]
-    with pytest.raises(ValueError, match="unknown tag key"):
+    with pytest.raises(UnknownImageUrl, match="unknown tag key"):  # the service answers its download error
         fetch_image("https://example.com/g.png?apisim=smile=1", FIXTURES)

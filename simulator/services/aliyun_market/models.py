@@ -12,6 +12,7 @@ from typing import Any
 from simulator.core import ServiceError
 from simulator.core.http import loads as load_json
 from simulator.imaging.decode import DecodedImage, ImageError, decode_base64, decode_image, inspect_image
+from simulator.imaging.remote import fetch_image
 from simulator.pipeline.context import Context
 
 QUOTA_NS = "quota"
@@ -126,9 +127,11 @@ def _base64(name: str, text: str, code: str) -> bytes:
 
 
 def _download(ctx: Context, url: str) -> bytes:
+    """Nothing is downloaded (simulator.imaging.remote): a fixture URL is its file, any other URL a
+    stable picture made from the URL; the reserved unreachable and missing URLs fail as downloads do."""
     try:
-        return ctx.images.resolve(url)
-    except ImageError as exc:  # the simulator never downloads: an unknown URL is a failed download
+        return fetch_image(url, ctx.images, kind="face")
+    except ImageError as exc:
         raise ServiceError("1002", detail=exc.reason) from None
 
 

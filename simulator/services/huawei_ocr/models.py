@@ -22,6 +22,7 @@ from simulator.imaging.decode import (
     decode_image,
     inspect_image,
 )
+from simulator.imaging.remote import MissingImageUrl, fetch_image
 from simulator.pipeline.context import Context
 
 PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -81,7 +82,7 @@ def image_from_request(ctx: Context) -> DecodedImage:
 
 
 def download(ctx: Context, url: str) -> bytes:
-    """Resolve ``url`` against the registered fixture images: nothing is ever fetched."""
+    """The bytes behind ``url`` (simulator.imaging.remote): nothing is ever fetched."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ServiceError("ModelArts.4601", detail=f"{url!r} is not an http(s) URL")
@@ -89,10 +90,11 @@ def download(ctx: Context, url: str) -> bytes:
     if is_obs and parts.path.strip("/") == "":
         raise ServiceError("ModelArts.4703")
     try:
-        data = ctx.images.resolve(url)
-    except UnknownImageUrl:
-        code = "ModelArts.4706" if is_obs else "ModelArts.4603"
-        raise ServiceError(code, detail=f"{url} is not a registered fixture image URL; apisim never downloads") from None
+        data = fetch_image(url, ctx.images, kind="invoice")
+    except MissingImageUrl as exc:  # the host answers: no such file
+        raise ServiceError("ModelArts.4706", detail=exc.reason) from None
+    except UnknownImageUrl as exc:  # the host does not answer (or the URL is no http(s) URL with a host)
+        raise ServiceError("ModelArts.4603", detail=exc.reason) from None
     if is_obs and len(data) > ctx.contract.limits.image["max_bytes"]:
         raise ServiceError("ModelArts.4705")
     return data

@@ -129,3 +129,10 @@ def test_the_history_is_the_same_for_the_same_seed_and_day(make_client):
 
     assert first_rows(3) == first_rows(3)
     assert first_rows(3) != first_rows(4)
+
+
+def test_the_documents_example_period_shows_calls(aicp):
+    """Replaying the document's example (2020-01-01 to 2020-03-03) shows seeded calls, not []."""
+    answer = aicp.post("ops-stats", "/method/call",
+                       {"call_Name": "人脸识别", "timeBefore": "2020-01-01", "timeAfter": "2020-03-03"}).get_json()
+    assert answer["flag"] is True and answer["data"], answer

@@ -39,12 +39,23 @@ def test_verify_needs_both_urls(api):
     assert_errno(answer, 1031, "参数错误：无效的image url")
 
 
-def test_an_http_url_that_cannot_be_downloaded_is_1002(api):
-    # The simulator never downloads: only fixture URLs resolve, any other URL is a failed download.
-    assert_errno(api.face("face_detect", {"type": "0", "image_url": "http://a.com/a.jpg"}), 1002)
+@pytest.mark.parametrize("url", ["https://photos.example.invalid/a.jpg", "https://apisim.fixtures/unreachable/a.jpg",
+                                 "https://apisim.fixtures/missing/a.jpg"])
+def test_an_image_url_that_cannot_be_downloaded_is_1002(api, url):
+    # The simulator never downloads: the reserved URLs fail the way a download fails.
+    assert_errno(api.face("face_detect", {"type": "0", "image_url": url}), 1002)
     answer = api.face("face_verify", {"type": "0", "image_url_1": FIXTURE_URL + "alice_1.jpg",
-                                      "image_url_2": FIXTURE_URL + "nobody.jpg"})
+                                      "image_url_2": FIXTURE_URL + "nobody.jpg"})  # a misspelt fixture
     assert_errno(answer, 1002)
+
+
+@pytest.mark.parametrize("url", ["http://a.com/a.jpg",
+                                 "http://dingyue.ws.126.net/QLwy6VtqdO4A6F=e7K5itvAIWcvEAYVulq4oSN1foJamH1503048856418.jpg"])
+def test_the_documents_example_urls_show_one_stable_face(api, url):
+    first = api.face("face_detect", {"type": "0", "image_url": url}).json()
+    assert (first["errno"], first["face_num"]) == (0, 1)
+    verify = api.face("face_verify", {"type": "0", "image_url_1": url, "image_url_2": url}).json()
+    assert verify["confidence"] > 75  # the same URL is the same picture, so the same person
 
 
 @pytest.mark.parametrize("content", [None, "", "not base64!", 42, "data:image/jpeg;base64," + ALICE])

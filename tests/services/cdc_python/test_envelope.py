@@ -52,6 +52,11 @@ def test_a_type_and_subtype_not_served_at_the_url_is_minus_2(cdc):
     assert cdc.call("msg", "has_new", path="/api/v2/community/").status == -2
 
 
+def test_a_subtype_not_served_at_the_recommend_url_answers_with_code_like_every_recommend_answer(cdc):
+    answer = cdc.call("recommend", "items", path="/api/v2/recommend/")
+    assert (answer.status, answer.body["code"], answer.body["message"]) == (-2, -2, "Error JSON value")
+
+
 def test_a_data_value_of_the_wrong_type_is_minus_2(cdc):
     assert cdc.call("community", "delete", {"community_id": "one"}).status == -2
 

@@ -49,3 +49,14 @@ def test_every_local_status_of_the_document_is_forceable_on_its_operation():
     for code, entry in CONTRACT.raw["errors"].items():
         if "." in code:
             assert code in CONTRACT.operations[code.split(".")[0]].errors
+
+
+def test_the_documents_own_status_number_forces_the_one_code_it_names(shared_cdc):
+    answer = shared_cdc.op("recommend_item", {}, headers={"X-Apisim-Code": "100"})
+    assert (answer.status, answer.body["message"]) == (100, CONTRACT.raw["errors"]["recommend_item.100"]["message"])
+
+
+def test_a_status_number_naming_two_codes_is_refused_with_the_valid_ones(shared_cdc):
+    # face_register has 100 (no such group) and 100.realauth (real-name auth first): say which.
+    answer = shared_cdc.op("face_register", {}, headers={"X-Apisim-Code": "100"})
+    assert answer.http_status == 400 and "face_register.100.realauth" in answer.body["valid_codes"]

@@ -55,12 +55,23 @@ def test_a_registered_fixture_url_is_resolved_without_any_download(ocr):
     ({"image": base64.b64encode(b"plain text, not an image").decode()}, "AIS.0102"),
     ({"image": "data:image/png;base64,iVBORw0KGgo="}, "AIS.0102"),
     ({"url": "ftp://example.com/a.png"}, "ModelArts.4601"),
-    ({"url": "https://example.com/a.png"}, "ModelArts.4603"),
+    ({"url": "https://photos.example.invalid/a.png"}, "ModelArts.4603"),
+    ({"url": "https://apisim.fixtures/unreachable/a.png"}, "ModelArts.4603"),
     ({"url": "https://bucket.obs.cn-north-4.myhuaweicloud.com/"}, "ModelArts.4703"),
-    ({"url": "https://bucket.obs.cn-north-4.myhuaweicloud.com/nothing.png"}, "ModelArts.4706"),
+    ({"url": "https://apisim.fixtures/missing/nothing.png"}, "ModelArts.4706"),
+    ({"url": "https://apisim.fixtures/images/misspelt.png"}, "ModelArts.4706"),
 ])
 def test_bad_bodies_get_the_documented_code(ocr, body, code):
     assert error_of(ocr(body)) == (400, code)
+
+
+@pytest.mark.parametrize("url", ["https://BucketName.obs.xxxx.com/ObjectName", "https://example.com/invoice.jpg"])
+def test_any_other_url_is_a_stable_invoice_made_from_the_url(ocr, url):
+    """The document's method-two URL works: nothing is downloaded, the URL names its picture."""
+    first, again = ocr({"url": url}), ocr({"url": url})
+    assert first.status_code == 200, first.get_json()
+    assert first.get_json()["result"] == again.get_json()["result"]
+    assert first.get_json()["result"] != ocr({"url": url + "2"}).get_json()["result"]
 
 
 @pytest.mark.parametrize(("fixture", "code"), [
@@ -148,3 +159,14 @@ def test_every_catalogue_code_can_be_forced(ocr):
         response = ocr({"image": "x"}, **{"X-Apisim-Code": code})
         assert error_of(response) == (contract.errors[code].http_status, code)
         assert response.get_json()["error_msg"] == contract.errors[code].message
+
+
+def test_the_shipped_not_subscribed_demo_account_gets_modelarts_4204(make_client, png_base64, hw):
+    """The document: 如未开通服务，调用服务时会提示ModelArts.4204报错 — reachable with the shipped demo credentials."""
+    client = make_client("huawei-ocr")
+    login = hw.token_body({"name": "apisim-not-subscribed", "password": "apisim-demo-password",
+                           "domain": {"name": "apisim-not-subscribed"}})
+    token = client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=login).headers["X-Subject-Token"]
+    path = hw.OCR_PATH.replace(hw.PROJECT, "1b2c3d4e5f60718293a4b5c6d7e8f90a")
+    response = client.post(path, headers={"Host": hw.OCR_HOST, "X-Auth-Token": token}, json={"image": png_base64()})
+    assert error_of(response) == (400, "ModelArts.4204")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import random
 from collections import OrderedDict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 
 from simulator.pipeline.context import Context
@@ -21,6 +21,9 @@ from simulator.services.aicp.models import clock
 
 CALLS_NS = "stats:calls"
 HISTORY_DAYS = 90
+# The period every statistics example of the document asks about (timeBefore 2020-01-01, timeAfter
+# 2020-03-03, month 2020-02): seeded too, so replaying an example shows calls, not [].
+DOCUMENT_PERIOD = (date(2020, 1, 1), date(2020, 3, 3))
 VISIT_SOURCE = "人脸识别(云从)"  # the engine behind the counted methods, as every example names it
 PERIOD_SEPARATOR = "~~~"
 
@@ -64,13 +67,16 @@ def seed_history(store: Any, contract: Any, now: datetime, seed: int) -> None:
                     op.raw["x-stats"]["methodname"], op.raw["x-stats"]["visitmsg"])
     rng = random.Random(f"aicp-history:{seed}:{now.date().isoformat()}")
     today = now.astimezone(clock.PLATFORM_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    recent = [today - timedelta(days=days_ago) for days_ago in range(HISTORY_DAYS, 0, -1)]
+    first, last = (datetime.combine(d, time(), today.tzinfo) for d in DOCUMENT_PERIOD)
+    documented = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    days = recent + [d for d in documented if d < recent[0]]  # after: the recent history stays as it was
     for dep in sorted(methods):
         choices = sorted(methods[dep].values())
         # Recognition dominates real traffic; enrolment and the rest trail behind.
         weights = [6 if name == "faceRecognition" else 3 if name in ("personWitnessRatio", "faceEntry") else 1
                    for name, _ in choices]
-        for days_ago in range(HISTORY_DAYS, 0, -1):
-            day = today - timedelta(days=days_ago)
+        for day in days:
             calls = rng.randint(0, 6) if day.weekday() < 5 else rng.randint(0, 2)
             for moment in sorted(day + timedelta(seconds=rng.randint(8 * 3600, 20 * 3600)) for _ in range(calls)):
                 name, msg = rng.choices(choices, weights)[0]
