@@ -13,6 +13,7 @@
     GET    /__apisim/rate-limits          POST one; DELETE all (?service=); DELETE /rate-limits/<id>
     GET    /__apisim/scenarios            the catalogue and what is set; POST one; DELETE all (?service=)
     GET    /__apisim/clock                the simulator's time; POST {"advance_seconds": N} or {"now": ISO}
+    POST   /__apisim/faces/same-person    {"images": [base64, ...], "person"?: id, "gender"?: "f"|"m"}: one person
                                           moves it for every worker; DELETE puts it back
 
 Without an admin token only loopback callers are served, and nothing a foreign web page can send
@@ -33,6 +34,7 @@ from simulator.control.errors import FaultError
 from simulator.control.fault_definition import parse_instant
 from simulator.control.plane import Control
 from simulator.control.state import dump_state, load_state
+from simulator.imaging.decode import ImageError, decode_base64
 from simulator.pipeline.journal import Journal
 from simulator.pipeline.runtime import Runtime
 
@@ -124,6 +126,19 @@ def admin_blueprint(sim: Administered) -> Blueprint:
 
     def _clock_answer() -> Response:
         return jsonify({"now": runtime.now().isoformat(), "offset_seconds": runtime.clock_offset.seconds()})
+
+    @bp.post("/faces/same-person")
+    def same_person() -> Response:
+        body = _json_body()
+        images = body.get("images") if isinstance(body, dict) else None
+        if not isinstance(images, list) or not images or not all(isinstance(i, str) for i in images):
+            raise FaultError('send {"images": ["<base64>", ...]} (PNG or JPEG, base64 as the services take it)')
+        try:
+            raw = [decode_base64(text) for text in images]
+            person = runtime.faces.declare_same_person(raw, body.get("person"), body.get("gender"))
+        except (ImageError, ValueError) as exc:
+            raise FaultError(f"images: {getattr(exc, 'reason', exc)}") from None
+        return jsonify({"person": person, "images": len(raw)})
 
     @bp.get("/contracts")
     def contracts() -> Response:

@@ -187,9 +187,10 @@ class FaceModel:
         faces = self.faces_in(image)
         return max(faces, key=lambda f: (f.box[2] * f.box[3], -f.index)) if faces else None
 
-    def declare_same_person(self, images: list[DecodedImage | bytes | str], person: str | None = None) -> str:
+    def declare_same_person(self, images: list[DecodedImage | bytes | str], person: str | None = None,
+                            gender: str | None = None) -> str:
         """These images show one person (their largest face); see :class:`PersonRegistry`."""
-        return self.registry.declare_same_person(images, person)
+        return self.registry.declare_same_person(images, person, gender)
 
     def face_boxes(self, image: DecodedImage) -> tuple[geometry.Box, ...]:
         """Where the faces of an untagged image are: none when it shows nothing, else the detector's."""
@@ -213,13 +214,16 @@ class FaceModel:
         declared = self.registry.declared_person(image.digest)
         largest = max(range(len(boxes)), key=lambda i: (boxes[i][2] * boxes[i][3], -i))
         persons = tuple(declared if declared and i == largest else f"photo-{photo}-{i}" for i in range(len(boxes)))
-        return list(_photo_faces(image.digest, boxes, persons))
+        gender = self.registry.declared_gender(declared) if declared else None
+        return list(_photo_faces(image.digest, boxes, persons, gender if gender else None))
 
 
 @lru_cache(maxsize=1024)
-def _photo_faces(digest: str, boxes: tuple[geometry.Box, ...], persons: tuple[str, ...]) -> tuple[Face, ...]:
-    """The faces of an untagged photo: live and unmasked unless tagged otherwise (embeddings cost ~ms)."""
-    return tuple(_face(i, person, digest, box, {"live": "1", "mask": "0"})
+def _photo_faces(digest: str, boxes: tuple[geometry.Box, ...], persons: tuple[str, ...],
+                 declared_gender: str | None = None) -> tuple[Face, ...]:
+    """The faces of an untagged photo: live and unmasked; a declared person's gender as declared (embeddings cost ~ms)."""
+    return tuple(_face(i, person, digest, box, {"live": "1", "mask": "0",
+                                                "gender": declared_gender if not person.startswith("photo-") else None})
                  for i, (box, person) in enumerate(zip(boxes, persons)))
 
 

@@ -25,6 +25,7 @@ DECLARED_NS = "faces:declared"  # image digest -> person id
 PHOTOS_NS = "faces:photos"  # difference hash (16 hex) -> photo id, the first copy's
 SEEN_NS = "faces:seen"  # image digest -> photo id
 COUNT_NS = "faces:count"
+PEOPLE_NS = "faces:people"  # declared person id -> what the declaration said of them ({"gender": "f"})
 MAX_PHOTOS = 10_000
 MAX_DECLARED = 10_000
 
@@ -39,16 +40,21 @@ class PersonRegistry:
 
     # --- declared people ---------------------------------------------------------------------
 
-    def declare_same_person(self, images: Iterable[DecodedImage | bytes | str], person: str | None = None) -> str:
+    def declare_same_person(self, images: Iterable[DecodedImage | bytes | str], person: str | None = None,
+                            gender: str | None = None) -> str:
         """Say these images (decoded, raw bytes, or digests) show one person; returns the person id.
 
         Without ``person`` the id is made from the first image, so declaring the same list twice
-        gives the same id.
+        gives the same id. ``gender`` ("f" or "m") is what face attributes then say of them.
         """
         digests = [_digest(i) for i in images]
         if not digests:
             raise ValueError("declare at least one image")
+        if gender not in (None, "f", "m"):
+            raise ValueError(f"gender {gender!r}: use f or m")
         person = person or f"declared-{digests[0][:16]}"
+        if gender is not None:
+            self.store.put(PEOPLE_NS, person, {"gender": gender})
         for digest in digests:
             if self.store.get(DECLARED_NS, digest) is None and \
                     self.store.incr(COUNT_NS, "declared") > MAX_DECLARED:
@@ -58,6 +64,9 @@ class PersonRegistry:
 
     def declared_person(self, digest: str) -> str | None:
         return self.store.get(DECLARED_NS, digest)
+
+    def declared_gender(self, person: str) -> str | None:
+        return (self.store.get(PEOPLE_NS, person) or {}).get("gender")
 
     def forget(self, images: Iterable[DecodedImage | bytes | str]) -> None:
         for image in images:

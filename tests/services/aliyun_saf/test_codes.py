@@ -77,3 +77,18 @@ def test_the_internal_error_code_is_the_documents_500_never_a_bare_500(saf, monk
     answer = saf.call(SERVICE_PARAMETERS["init"])
     assert answer.status == 200 and (answer.code, answer.message) == (500, "内部服务器错误。")
     assert handlers.init is not broken
+
+
+def test_each_detailed_code_maps_to_the_unified_code_its_description_blames():
+    """docs/services/aliyun-saf.md: the request's fault → 400, the service's side → 500, not opened → 403."""
+    import json
+
+    from simulator.contracts.loader import contracts_dir
+
+    errors = json.loads((contracts_dir() / "aliyun-saf" / "errors.json").read_text("utf-8"))
+    request_side = {"init.400", "510", "520", "540", "Z1108", "Z1109", "Z1110", "Z1146", "Z8301"}
+    service_side = {"init.500", "530", "B110", "R110", "Z8199", "Z1111", "Z1112", "Z1199", "Z5101", "Z5102",
+                    "Z5103", "Z5199", "query.500", "Z8399"}
+    assert {c for c in request_side if errors[c]["x-unified"] != "400"} == set()
+    assert {c for c in service_side if errors[c]["x-unified"] != "500"} == set()
+    assert errors["Z8102"]["x-unified"] == errors["Z8302"]["x-unified"] == "403"
