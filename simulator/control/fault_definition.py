@@ -108,8 +108,8 @@ def _normalise_action(raw: Any, match: dict[str, Any], runtime: Runtime) -> dict
         raise FaultError(f"action.type: one of {', '.join(ACTIONS)}")
     kind = raw["type"]
     if kind in DROPPING_ACTIONS and not runtime.config.dropped_connections:
-        raise FaultError(f"action {kind}: this server (granian) cannot drop a connection, it would answer 500 "
-                         "instead; run `apisim serve --server dev` (or use the pytest fixtures) for connection faults")
+        raise FaultError(f"action {kind}: this server (granian, without Linux's /proc/self/fd) cannot drop a "
+                         "connection, it would answer 500 instead; run `apisim serve --server dev` (or use the pytest fixtures) for connection faults")
     action: dict[str, Any] = {"type": kind}
     if kind == "code":
         action["code"] = _checked_code(raw.get("code"), match, runtime)

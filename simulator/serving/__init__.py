@@ -36,6 +36,7 @@ from dataclasses import replace
 from typing import Callable
 
 from simulator.config import SimulatorConfig
+from simulator.serving.connection_drop import can_drop_connections
 from simulator.serving.stores import store_for
 from simulator.simulator import Simulator
 
@@ -61,7 +62,7 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
     if server == "dev" and workers > 1:
         raise ValueError("the dev server is one process: use --server granian or gunicorn for --workers > 1")
     store_url, cleanup = store_for(workers, config.store_url)
-    config = replace(config, store_url=store_url, dropped_connections=server != "granian")
+    config = replace(config, store_url=store_url, dropped_connections=server != "granian" or can_drop_connections())
     try:
         simulator = Simulator(config)  # once, in the master: the workers inherit it prepared
         if server == "dev":

@@ -11,7 +11,8 @@ from urllib.parse import parse_qsl
 from simulator.app import ADMIN_PREFIX
 from simulator.core import SimRequest
 from simulator.core.http import Headers
-from simulator.core.transport import CUT, HANG, TransportFault
+from simulator.core.transport import CUT, HANG, RESET, TransportFault
+from simulator.serving.connection_drop import drop_connection
 from simulator.pipeline.limits import body_limit
 from simulator.reading import (BAD_REQUEST_RESPONSE, TIMEOUT_RESPONSE, BadFraming, BodyDeadlines, RequestTimeout,
                                read_rsgi_body)
@@ -74,7 +75,7 @@ class RSGIApp:
         )
         response = self.simulator.handle(request)
         if isinstance(response, TransportFault):
-            await RsgiFaultInjector(protocol).carry_out(response)
+            await RsgiFaultInjector(protocol, scope).carry_out(response)
             return
         answer_headers = _header_list(response.headers)
         if refused is not None and not any(k.lower() == "connection" for k, _ in answer_headers):
@@ -86,14 +87,15 @@ class RsgiFaultInjector:
     """Carries a fault out on a granian connection: hang until the client gives up, send a body cut
     short of its Content-Length, or break the connection without a response."""
 
-    def __init__(self, protocol: Any):
+    def __init__(self, protocol: Any, scope: Any = None):
         self.protocol = protocol
+        self.scope = scope  # its client and server addresses name the connection to break
 
     async def carry_out(self, fault: TransportFault) -> None:
-        await _carry_out(fault, self.protocol)
+        await _carry_out(fault, self.protocol, self.scope)
 
 
-async def _carry_out(fault: TransportFault, protocol: Any) -> None:
+async def _carry_out(fault: TransportFault, protocol: Any, scope: Any = None) -> None:
     if fault.action == HANG:
         disconnected = asyncio.ensure_future(protocol.client_disconnect())
         try:
@@ -107,7 +109,11 @@ async def _carry_out(fault: TransportFault, protocol: Any) -> None:
         transport = protocol.response_stream(fault.status, headers)
         await transport.send_bytes(fault.body)
         return  # the stream ends short of its Content-Length: the client sees a truncated body
-    # reset / disconnect: an exception before any byte makes granian drop the connection
+    # reset / disconnect: broken beneath granian (simulator/serving/connection_drop.py); granian's own
+    # answer to the exception then goes nowhere
+    if scope is not None and drop_connection(scope.client, scope.server, reset=fault.action == RESET):
+        protocol.response_bytes(500, [], b"")  # written to /dev/null: granian's bookkeeping, nobody reads it
+        return
     raise ConnectionResetError(f"apisim fault: {fault.action}")
 
 

@@ -30,7 +30,7 @@ def test_the_example_file_starts_a_simulator_with_everything_it_holds(all_contra
     assert sim.control.admin_token == "tok"
     assert {"AccessKeyId": "CiAccessKeyID", "AccessKeySecret": "CiAccessKeySecret"} in sim.credentials("aliyun-saf")
     faults = sim.control.faults.list()
-    assert [f["action"]["type"] for f in faults] == ["delay", "code", "status", "empty"]
+    assert [f["action"]["type"] for f in faults] == ["delay", "code", "reset", "empty"]
     assert all(f["source"] == "config" for f in faults)
     assert [(r["service"], r["limit"]) for r in sim.control.rate_limits.list()] == [("huawei-ocr", 10), ("aliyun-saf", 2)]
     assert {(m["service"], m["scenario"]) for m in sim.control.scenarios.list()} == {("aliyun-saf", "verification"),

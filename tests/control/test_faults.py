@@ -136,7 +136,7 @@ def test_in_process_a_reset_raises_connection_reset_and_a_hang_raises_a_timeout(
 
 @pytest.mark.parametrize("action", ["reset", "disconnect"])
 def test_a_server_that_cannot_drop_connections_refuses_those_faults_saying_what_to_run(make_sim, action):
-    sim = make_sim(dropped_connections=False)  # as under granian, which would answer 500 instead
+    sim = make_sim(dropped_connections=False)  # as under granian without /proc/self/fd: it would answer 500
     answer = sim.admin("POST", "/faults", json={"match": {"service": "huawei-ocr"}, "action": {"type": action}})
     assert answer.status_code == 400
     assert "cannot drop a connection" in answer.get_json()["apisim_error"]
