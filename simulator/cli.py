@@ -50,6 +50,22 @@ def positive(text: str) -> int:
     return int(text)
 
 
+# --proxy-timeout: above nothing, and at most what a client would wait for a gateway; each proxied
+# request holds a worker thread for as long as its upstream takes.
+PROXY_TIMEOUT_RANGE = (0.1, 300.0)
+
+
+def proxy_timeout(text: str) -> float:
+    low, high = PROXY_TIMEOUT_RANGE
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not low <= seconds <= high:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds, from {low:g} to {high:g}")
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="apisim", description="Contract-driven offline simulator of vendor HTTP APIs.",
                                      epilog="Exit status: 0 done, 1 a check failed, 2 apisim could not do what was "
@@ -84,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="allow a --proxy upstream that is not on loopback (apisim sends nothing off it otherwise)")
     serve.add_argument("--record", metavar="DIR", dest="record_dir",
                        help="with --proxy: save the exchanges in DIR as examples a contract can adopt")
+    serve.add_argument("--proxy-timeout", type=proxy_timeout, metavar="SECONDS",
+                       help="with --proxy: how long connecting to the upstream and each read from it may take "
+                            f"(default 30, from {PROXY_TIMEOUT_RANGE[0]:g} to {PROXY_TIMEOUT_RANGE[1]:g})")
     serve.add_argument("--config", metavar="FILE", help="TOML: seed, credentials, faults, rate limits, scenarios, "
                        "state, admin token (see examples/apisim.toml)")
     serve.add_argument("--fault", action="append", dest="faults", metavar="SPEC",
@@ -196,12 +215,14 @@ def proxy_extensions(args: argparse.Namespace) -> list:
     """``--proxy SERVICE=URL`` (with ``--allow-network``, ``--record``) as the simulator's extension,
     checked now: an upstream off loopback is refused before anything is bound, let alone sent."""
     if not args.proxies:
-        if args.record_dir:
-            raise UsageError("--record saves what --proxy forwards: give --proxy SERVICE=URL")
+        for given, option in ((args.record_dir, "--record saves"), (args.proxy_timeout, "--proxy-timeout bounds")):
+            if given is not None:
+                raise UsageError(f"{option} what --proxy forwards: give --proxy SERVICE=URL")
         return []
     from simulator.proxy import ProxyExtension
 
-    return [ProxyExtension.of(args.proxies, allow_network=args.allow_network, record_dir=args.record_dir)]
+    timeout = {} if args.proxy_timeout is None else {"timeout": args.proxy_timeout}
+    return [ProxyExtension.of(args.proxies, allow_network=args.allow_network, record_dir=args.record_dir, **timeout)]
 
 
 def announce(urls: dict, urls_file: "UrlsFile | None", server: str) -> None:

@@ -25,10 +25,9 @@ from werkzeug.serving import BaseWSGIServer
 from simulator.app import create_app
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract, Deployment
+from simulator.core.net import is_loopback_address
 from simulator.reading import DevServer, ReadLimits
 from simulator.simulator import Simulator
-
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 class LoopbackServer:
@@ -98,7 +97,7 @@ def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> 
 class SimulatorServer(LoopbackServer):
     def __init__(self, config: SimulatorConfig | None = None, *, simulator: Simulator | None = None):
         self.config = config or SimulatorConfig()
-        if self.config.host not in LOOPBACK and not self.config.host.startswith("127.") and not self.config.allow_remote:
+        if not is_loopback_address(self.config.host) and not self.config.allow_remote:
             raise ValueError(f"apisim binds loopback only; {self.config.host!r} is not a loopback address")
         self.simulator = simulator or Simulator(self.config)
         self.app = create_app(simulator=self.simulator)

@@ -6,7 +6,6 @@ with one line saying what to do: a worker forked before a refusal would outlive 
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import os
 from pathlib import Path
@@ -15,18 +14,9 @@ from typing import Any
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract, load_contracts
 from simulator.core.errors import UsageError
+from simulator.core.net import is_loopback_address
 
 MAX_PORT = 65535
-LOOPBACK_NAMES = {"localhost"}
-
-
-def is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_serve_config(config: SimulatorConfig) -> dict[str, Contract]:
@@ -44,7 +34,7 @@ def check_host(host: str, allow_remote: bool, admin_token: str | None) -> None:
 
     Served on another interface, the simulator answers anyone who can reach it, with demo
     credentials every reader of the README knows; the admin API then needs the token."""
-    if is_loopback(host):
+    if is_loopback_address(host):
         return
     if not allow_remote:
         raise UsageError(f"--host {host}: apisim serves loopback only (127.0.0.1, ::1, localhost); to serve other "

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from simulator.core.net import is_loopback_address
 from simulator.coverage.data import CoverageData, read_journal
 
-LOOPBACK_HOSTS = {"localhost", "::1"}
 
 
 def add_commands(subparsers: Any) -> None:
@@ -73,8 +73,7 @@ def load_source(source: str, admin_token: str | None = None) -> CoverageData:
 
 def fetch_journal(url: str, admin_token: str | None = None, timeout: float = 30.0) -> str:
     """The journal of the simulator at ``url``; only loopback addresses are ever contacted."""
-    host = urlsplit(url).hostname or ""
-    if not (host in LOOPBACK_HOSTS or host.startswith("127.")):
+    if not is_loopback_address(urlsplit(url).hostname or ""):
         raise ValueError(f"{url}: apisim report reads loopback simulators only (127.0.0.1, localhost, ::1)")
     request = urllib.request.Request(url.rstrip("/") + "/__apisim/requests", headers={"Accept": "application/json"})
     if admin_token:

@@ -7,11 +7,11 @@ apisim is offline by default, and a proxy aimed at a vendor by mistake must not 
 from __future__ import annotations
 
 import http.client
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from simulator.core import SimRequest
+from simulator.core.net import is_loopback_address
 
 # Hop-by-hop headers (RFC 9110 7.6.1) and what the connection to the upstream sets itself.
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -46,7 +46,7 @@ class Upstream:
 
     @property
     def on_loopback(self) -> bool:
-        return is_loopback(self.host)
+        return is_loopback_address(self.host)
 
 
 def parse_proxy(spec: str) -> Upstream:
@@ -56,16 +56,6 @@ def parse_proxy(spec: str) -> Upstream:
     if not sep or not service.strip() or parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"--proxy {spec!r}: expected SERVICE=URL, e.g. pet-store=http://127.0.0.1:8080")
     return Upstream(service.strip(), url.strip().rstrip("/"))
-
-
-def is_loopback(host: str) -> bool:
-    """A name or address on this machine, without asking a resolver (``localhost`` is loopback by name)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_network(upstreams: list[Upstream], allow_network: bool) -> None:
@@ -107,4 +97,4 @@ def forward(upstream: Upstream, request: SimRequest, timeout: float, max_bytes: 
         connection.close()
 
 
-__all__ = ["Upstream", "UpstreamFailure", "check_network", "forward", "is_loopback", "parse_proxy"]
+__all__ = ["Upstream", "UpstreamFailure", "check_network", "forward", "parse_proxy"]

@@ -54,7 +54,9 @@ class ApisimServer(LoopbackServer):
         """Listen on a free block of loopback ports (chosen now, so nothing is bound until needed)."""
         if self._server is not None:
             return self
-        self.simulator.listen_on(free_port_base(self.config.host))
+        # The span covers every served port block, an imported contract's (--port-block 12) too.
+        span = 1 + max((c.port_of(d, 0) for c in self.simulator.contracts.values() for d in c.deployments), default=0)
+        self.simulator.listen_on(free_port_base(self.config.host, span=max(span, 100)))
         server = SimulatorServer(self.config, simulator=self.simulator).start()
         server.wait_until_accepting()
         self._server = server

@@ -18,10 +18,10 @@ from urllib.parse import quote, urlencode, urlsplit
 from simulator.contracts import Deployment, Operation
 from simulator.core import SimRequest
 from simulator.core.http import Headers
+from simulator.core.net import is_loopback_address
 
 ABSENT: Any = object()  # a draft without a body (distinct from a JSON null body)
 FORM = "application/x-www-form-urlencoded"
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 @dataclass
@@ -167,7 +167,7 @@ class Target:
 
     @property
     def is_loopback(self) -> bool:
-        return self.hostname in LOOPBACK_HOSTS or self.hostname.startswith("127.")
+        return is_loopback_address(self.hostname)
 
     def url_for(self, request: SimRequest) -> str:
         path = quote(request.path, safe="/:@!$&'()*+,;=~")

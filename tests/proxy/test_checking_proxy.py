@@ -133,3 +133,34 @@ def test_a_bad_proxy_option_is_a_one_line_usage_error(pets_dir, spec, message, c
     options = ["--proxy", spec] if " " not in spec else ["--record", str(tmp_path)]
     assert main(["serve", "--contracts-dir", str(pets_dir), "--server", "dev", *options]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_the_upstream_timeout_is_an_option_and_a_silent_upstream_gets_the_gateway_error_after_it(pets_dir):
+    from simulator.cli import build_parser, proxy_extensions
+
+    with socket.socket() as silent:  # accepts connections (the backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/v1"
+        args = build_parser().parse_args(["serve", "--proxy", f"pet-store={url}", "--proxy-timeout", "0.2"])
+        (extension,) = proxy_extensions(args)
+        assert extension.timeout == 0.2
+        sim = Simulator(SimulatorConfig(contracts_dir=str(pets_dir), extensions=[extension]))
+        exchange = _send(sim, "GET", "/pets")
+    assert exchange.response.status == 502 and exchange.stage == "upstream"
+    assert "timed out" in json.loads(exchange.response.body)["apisim_error"]
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "301", "nan", "soon"])
+def test_a_proxy_timeout_out_of_bounds_is_refused(pets_dir, seconds, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--contracts-dir", str(pets_dir), "--server", "dev", "--proxy", "pet-store=http://127.0.0.1:9",
+              "--proxy-timeout", seconds])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--proxy-timeout" in err and "seconds, from 0.1 to 300" in err
+
+
+def test_a_proxy_timeout_without_a_proxy_is_a_usage_error(pets_dir, capsys):
+    assert main(["serve", "--contracts-dir", str(pets_dir), "--server", "dev", "--proxy-timeout", "5"]) == 2
+    assert "give --proxy" in capsys.readouterr().err

@@ -39,14 +39,20 @@ class Served:
         return self.simulator.exchange(SimRequest.from_url(method, BASE + path, sent, body))
 
 
-@pytest.fixture(scope="module")
-def pets_dir(tmp_path_factory) -> Path:
-    """The imported contract's folder (imported once per module, as a user would: the command)."""
-    folder = tmp_path_factory.mktemp("pets")
+def import_pets(folder: Path, into: str = "contracts") -> Path:
+    """The pet store written to ``folder/pets.yaml`` and imported into ``folder/<into>``, as a user
+    would: with the command. The contracts folder."""
+    folder.mkdir(parents=True, exist_ok=True)
     spec = folder / "pets.yaml"
     spec.write_text(yaml.safe_dump(PETS_31, sort_keys=False), "utf-8")
-    assert main(["contract", "import", "openapi", str(spec), "-o", str(folder / "contracts")]) == 0
-    return folder / "contracts"
+    assert main(["contract", "import", "openapi", str(spec), "-o", str(folder / into)]) == 0
+    return folder / into
+
+
+@pytest.fixture(scope="module")
+def pets_dir(tmp_path_factory) -> Path:
+    """The imported contract's folder (imported once per module)."""
+    return import_pets(tmp_path_factory.mktemp("pets"))
 
 
 @pytest.fixture
