@@ -18,7 +18,7 @@ so journal, forced errors and state are shared by both ways in.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract
@@ -26,6 +26,7 @@ from simulator.server import LoopbackServer, SimulatorServer, free_port_base
 from simulator.simulator import Simulator
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import contract_violations, report
+from simulator.testing.images import Image, image_bytes
 
 
 class ApisimServer(LoopbackServer):
@@ -175,3 +176,16 @@ class ApisimServer(LoopbackServer):
     def fail_always(self, operation: str, code: str, *, service: str | None = None) -> dict[str, Any]:
         """Every call of ``operation`` answers ``code`` until the next reset."""
         return self.fail_next(operation, code, None, service=service)
+
+    # -- what images show -----------------------------------------------------------------------
+
+    def declare_same_person(self, images: Iterable[Image], *, person: str | None = None,
+                            gender: str | None = None) -> str:
+        """These untagged images show one person on every face API (the largest face of each), until
+        the next reset; returns the person's id (``person``, else one made from the first image).
+
+        Images are bytes, paths, or base64 text as the services take it; ``gender`` ("f" or "m") is
+        what face attributes then say. Tags still win. The admin API's ``POST
+        /__apisim/faces/same-person`` does the same for a served simulator."""
+        raw = [image_bytes(image) for image in images]
+        return self.simulator.faces.declare_same_person(raw, person, gender)

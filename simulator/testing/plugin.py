@@ -10,7 +10,8 @@ Fixtures:
   the official SDKs run unchanged against the vendors' real URLs.
 - ``apisim_session``: the session-scoped :class:`~simulator.testing.ApisimServer` itself, not reset.
 
-Marker ``@pytest.mark.apisim(service=..., seed=..., error={"operation": code}, strict=...)``;
+Marker ``@pytest.mark.apisim(service=..., seed=..., error={"operation": code}, strict=..., credentials=...,
+same_person=[[image, image], ...])``;
 options ``--apisim-seed``, ``--apisim-strict``, ``--apisim-offline``, ``--apisim-allow-network``,
 ``--apisim-real-clock``. The offline guard is on in tests that use apisim, or for the whole run
 with ``--apisim-offline`` (:mod:`simulator.testing.guard_scope`).
@@ -26,12 +27,14 @@ import pytest
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import is_unmatched, report
 from simulator.testing import fixture_config, guard_scope
+from simulator.testing.images import declare_all, same_person_groups
 from simulator.testing.live import ApisimServer
 
-MARKER_ARGS = ("service", "seed", "error", "strict", "credentials")
-MARKER_HELP = ("apisim(service=None, seed=None, error=None, strict=None, credentials=None): configure the apisim "
-               "fixtures for one test: default service, fake-data seed, {operation: code or (code, times)} errors, "
-               "strict mode, {service: [credential, ...]} accepted first")
+MARKER_ARGS = ("service", "seed", "error", "strict", "credentials", "same_person")
+MARKER_HELP = ("apisim(service=None, seed=None, error=None, strict=None, credentials=None, same_person=None): "
+               "configure the apisim fixtures for one test: default service, fake-data seed, {operation: code or "
+               "(code, times)} errors, strict mode, {service: [credential, ...]} accepted first, [[image, ...], ...] "
+               "groups of untagged images that each show one person")
 
 _STATE = pytest.StashKey["_TestState"]()
 
@@ -125,6 +128,11 @@ def _prepare(request: pytest.FixtureRequest, server: ApisimServer) -> _TestState
     for operation, spec in (options.get("error") or {}).items():
         code, times = (spec, None) if isinstance(spec, str) else (spec[0], spec[1])
         server.fail_next(operation, code, times)
+    if options.get("same_person") is not None:
+        try:
+            declare_all(server, same_person_groups(options["same_person"]))
+        except ValueError as exc:
+            raise pytest.UsageError(f"@pytest.mark.apisim(same_person=...): {exc}") from None
     existing = request.node.stash.get(_STATE, None)
     marked = options.get("strict")
     state = existing or _TestState(server=server, marked_lenient=marked is False,
