@@ -100,7 +100,7 @@ def _start(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
     biz_id, query_id = models.new_ids(ctx.request_rng, now)
     models.create_verification(ctx.store, biz_id=biz_id, query_id=query_id, kind=kind, name=name,
                                cert_number=cert_number, access_key_id=ctx.identity.get("AccessKeyId", ""),
-                               now=now, outcome=outcome)
+                               now=now, outcome=outcome, retention=models.Retention.of(_settings(ctx)))
     return {**OK, "Data": {id_field: query_id, "bizId": biz_id}}
 
 
@@ -118,7 +118,8 @@ def _refuse_identity(ctx: Context, cert_number: str) -> None:
 def _poll(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
     _admit(ctx)
     params = ctx.params["ServiceParameters"]
-    record = models.find_verification(ctx.store, str(params["bizId"]))
+    # An expired verification is as unknown as one never created: the document's Z8301.
+    record = models.find_verification(ctx.store, str(params["bizId"]), ctx.clock(), models.Retention.of(_settings(ctx)))
     if (record is None or record["kind"] != kind or record["queryId"] != str(params[id_field])
             or record["accessKeyId"] != ctx.identity.get("AccessKeyId", record["accessKeyId"])):
         raise ServiceError("Z8301")

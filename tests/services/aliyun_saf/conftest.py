@@ -147,8 +147,8 @@ def make_saf(saf_contracts):
     from simulator.config import SimulatorConfig
     from simulator import Simulator
 
-    def make(clock: ManualClock) -> Saf:
-        sim = Simulator(SimulatorConfig(services=["aliyun-saf"], clock=clock), contracts=saf_contracts)
+    def make(clock: ManualClock, contracts: Any = None) -> Saf:
+        sim = Simulator(SimulatorConfig(services=["aliyun-saf"], clock=clock), contracts=contracts or saf_contracts)
         client = create_app(simulator=sim).test_client()
         client.simulator = sim
         return Saf(client, clock)

@@ -3,7 +3,10 @@ multi-worker stores.
 
 Namespaces:
 
-* ``verifications``: bizId → the verification init/initH5 created, and how it ended;
+* ``verifications``: bizId → the verification init/initH5 created, and how it ended; kept for
+  ``x-behaviour.verification_ttl_seconds`` of simulator clock after init, at most
+  ``x-behaviour.max_verifications_per_key`` an AccessKeyId (the oldest forgotten first);
+* ``verification-count``: how many verifications were created (their order, and when to sweep);
 * ``failures``: certNumber → how many verifications of that identity failed (540 past the limit);
 * ``scenarios``: certNumber → how that identity's next verifications end, or which init code it gets;
 * ``persons``: certNumber → the face-model person who holds that identity: bound in tests, or the
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,18 +40,63 @@ def new_ids(rng: Any, now: datetime) -> tuple[str, str]:
     return biz_id, query_id
 
 
+@dataclass(frozen=True)
+class Retention:
+    """How long a verification is kept (seconds of simulator clock after init), and how many an
+    AccessKeyId keeps at most: a client that inits without end, or a load test, cannot grow the store."""
+
+    ttl_seconds: float = 1800.0
+    max_per_key: int = 10_000
+
+    @classmethod
+    def of(cls, settings: dict[str, Any]) -> "Retention":
+        return cls(float(settings.get("verification_ttl_seconds", cls.ttl_seconds)),
+                   int(settings.get("max_verifications_per_key", cls.max_per_key)))
+
+
+SWEEP_EVERY = 100  # new verifications between two sweeps of the expired and the surplus ones
+
+
 def create_verification(store: ServiceStore, *, biz_id: str, query_id: str, kind: str, name: str,
-                        cert_number: str, access_key_id: str, now: datetime, outcome: str | None) -> dict[str, Any]:
+                        cert_number: str, access_key_id: str, now: datetime, outcome: str | None,
+                        retention: Retention = Retention()) -> dict[str, Any]:
+    order = store.incr("verification-count", "created")
     record = {
         "bizId": biz_id, "queryId": query_id, "kind": kind, "name": name, "certNumber": cert_number,
         "accessKeyId": access_key_id, "createdAt": now.isoformat(), "outcome": outcome, "endedAt": None,
+        "order": order,
     }
     store.put("verifications", biz_id, record)
+    if order % SWEEP_EVERY == 0:
+        forget_stale_verifications(store, now, retention)
     return record
 
 
-def find_verification(store: ServiceStore, biz_id: str) -> dict[str, Any] | None:
-    return store.get("verifications", biz_id)
+def find_verification(store: ServiceStore, biz_id: str, now: datetime | None = None,
+                      retention: Retention = Retention()) -> dict[str, Any] | None:
+    """The verification, unless there is none or (given ``now``) it has expired: then it is forgotten."""
+    record = store.get("verifications", biz_id)
+    if record is not None and now is not None and elapsed_seconds(record, now) >= retention.ttl_seconds:
+        store.delete("verifications", biz_id)
+        return None
+    return record
+
+
+def forget_stale_verifications(store: ServiceStore, now: datetime, retention: Retention) -> int:
+    """Forget the expired verifications, and each AccessKeyId's oldest past its cap; how many went.
+
+    Between two sweeps a key holds at most ``max_per_key + SWEEP_EVERY`` verifications."""
+    forgotten = 0
+    kept: dict[str, list[tuple[int, str]]] = {}
+    for biz_id, record in store.items("verifications"):
+        if elapsed_seconds(record, now) >= retention.ttl_seconds:
+            forgotten += store.delete("verifications", biz_id)
+        else:
+            kept.setdefault(str(record.get("accessKeyId", "")), []).append((int(record.get("order", 0)), biz_id))
+    for entries in kept.values():
+        for _order, biz_id in sorted(entries)[:max(0, len(entries) - retention.max_per_key)]:
+            forgotten += store.delete("verifications", biz_id)
+    return forgotten
 
 
 def end_verification(store: ServiceStore, record: dict[str, Any], outcome: str, now: datetime) -> dict[str, Any]:
