@@ -19,6 +19,7 @@ from simulator.config import DEFAULT_HOST, DEFAULT_PORT_BASE, SimulatorConfig, l
 from simulator.core.errors import ContractError, UsageError
 
 if TYPE_CHECKING:
+    from simulator.contracts import Contract
     from simulator.startup import UrlsFile
 
 USAGE_ERROR = 2
@@ -130,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     contracts.add_argument("--service", help="only this service")
     contracts.add_argument("--contracts-dir", metavar="DIR", help="load contracts from DIR instead of the shipped ones")
     contracts.add_argument("--names", action="store_true", help="only the service names, one a line (for scripts)")
+    contracts.add_argument("--codes", action="store_true",
+                           help="each error catalogue as a Markdown table: code, HTTP status, message, natural trigger "
+                                "or fault-only")
+    contracts.add_argument("--write-docs", metavar="DIR",
+                           help="with --codes: rewrite the table in DIR/<service>.md between its '<!-- codes:begin' "
+                                "and '<!-- codes:end -->' lines (docs/services for the shipped contracts)")
 
     for add_commands in _command_modules():
         add_commands(sub)
@@ -297,6 +304,10 @@ def list_contracts(args: argparse.Namespace) -> int:
     if args.names:
         print("\n".join(contracts))
         return 0
+    if args.write_docs and not args.codes:
+        raise UsageError("--write-docs writes the code tables: add --codes")
+    if args.codes:
+        return print_code_tables(list(contracts.values()), args.write_docs)
     for contract in contracts.values():
         print(f"{contract.service}: {contract.title} ({contract.source})")
         for dep in contract.deployments:
@@ -308,6 +319,22 @@ def list_contracts(args: argparse.Namespace) -> int:
         print(f"  error catalogue: {len(contract.errors)} codes")
         for code, entry in contract.errors.items():
             print(f"    {code} (HTTP {entry.http_status}): {entry.message}")
+    return 0
+
+
+def print_code_tables(contracts: list[Contract], pages_dir: str | None) -> int:
+    from pathlib import Path
+
+    from simulator.contracts.catalogue import catalogue_counts, code_table, update_pages
+
+    if pages_dir is None:
+        for contract in contracts:
+            natural, forced = catalogue_counts(contract)
+            print(f"{contract.service}: {natural + forced} codes, {natural} natural, {forced} fault-only\n")
+            print(code_table(contract) + "\n")
+        return 0
+    for page, changed in update_pages(contracts, Path(pages_dir)):
+        print(f"{page}: {'updated' if changed else 'up to date'}")
     return 0
 
 
