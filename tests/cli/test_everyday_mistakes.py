@@ -60,8 +60,8 @@ def test_a_port_base_whose_ports_do_not_exist_is_refused(base):
 @pytest.mark.parametrize("content, says", [
     ({"huawei-orc": [{"ak": "x"}]}, f"credentials for 'huawei-orc': no such service; {KNOWN}"),
     ({"huawei-ocr": [{"akk": "x"}]}, "credentials for huawei-ocr (#1): unknown field akk; huawei-ocr credentials "
-                                     "take ak, domain, frozen, password, project, project_id, restricted, sk, "
-                                     "subscribed, user"),
+                                     "take ak, calls_per_second, domain, frozen, obs_agency, password, project, "
+                                     "project_id, restricted, sk, subscribed, user"),
     ({"huawei-ocr": {"ak": "x", "sk": "y"}}, 'huawei-ocr: expected a list of credential objects'),
     ("{not json", "cannot parse credentials"),
 ])

@@ -2,6 +2,7 @@
 
 from simulator.pipeline.service import ServiceDefinition, handlers_of
 from simulator.services.aliyun_market import envelopes, handlers
+from simulator.services.aliyun_market.params import parse_params
 
 SERVICE = ServiceDefinition(
     name="aliyun-market",
@@ -11,4 +12,5 @@ SERVICE = ServiceDefinition(
         "dataplus": envelopes.DataplusEnvelope(),
         "gateway": envelopes.GatewayEnvelope(),
     },
+    parse_params=parse_params,
 )

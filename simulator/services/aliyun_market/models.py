@@ -2,11 +2,12 @@
 
 State lives in ``ctx.store`` only (JSON values, namespaced per service), so it
 survives a multi-worker store: purchased calls used per AppCode (``quota``)
-and calls per AppCode per clock second (``flow``).
+and calls per clock second (``flow``): per AppCode, per account (``user:``) and per API (``api:``).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from simulator.core import ServiceError
@@ -23,10 +24,14 @@ FLOW_NS = "flow"
 
 
 def admit_market_call(ctx: Context) -> dict[str, Any]:
-    """The gateway's checks on an authenticated AppCode, in its order: authorised API, flow control, quota.
+    """The gateway's checks on an authenticated AppCode, in its order: authorised API, account in
+    arrears, flow control (the API's, the account's, the AppCode's), purchased calls (expired, used up).
 
-    Credential fields (all optional): ``apis`` (operation ids the AppCode has bought),
-    ``qps`` (calls per second of the simulator clock), ``quota`` (purchased calls).
+    Credential fields (all optional): ``apis`` (operation ids the AppCode has bought), ``arrears``
+    (its account owes money), ``user`` (the account owning it; default: the AppCode), ``user_qps``
+    (the account's calls per second), ``qps`` (the AppCode's calls per second), ``quota``
+    (purchased calls) and ``quota_expires`` (when they lapse). Seconds are the simulator clock's;
+    the API's own limit is the contract's ``x-behaviour.api_qps``.
     """
     credential = ctx.identity.get("credential") or {}
     code = ctx.identity.get("AppCode", "")
@@ -34,17 +39,32 @@ def admit_market_call(ctx: Context) -> dict[str, Any]:
     if apis is not None and ctx.operation.id not in apis:
         raise ServiceError("Unauthorized", detail=f"AppCode {code} is not authorised for {ctx.operation.id} "
                                                   f"(it may call: {', '.join(apis) or 'nothing'})")
-    qps = credential.get("qps")
-    if qps is not None:
-        second = int(ctx.clock().timestamp())
-        calls = ctx.store.incr(FLOW_NS, f"{code}:{second}")
-        if calls > int(qps):
-            raise ServiceError("Throttled by APP Flow Control",
-                               detail=f"call {calls} within one second; AppCode {code} may make {qps} per second")
+    if credential.get("arrears"):
+        raise ServiceError("User Arrears", detail=f"the account owning AppCode {code} is in arrears")
+    api_qps = (ctx.contract.raw.get("x-behaviour") or {}).get("api_qps", {}).get(ctx.operation.id)
+    _flow_control(ctx, "Throttled by API Flow Control", f"api:{ctx.operation.id}", api_qps, f"API {ctx.operation.id}")
+    user = str(credential.get("user") or code)
+    _flow_control(ctx, "Throttled by USER Flow Control", f"user:{user}", credential.get("user_qps"), f"account {user}")
+    _flow_control(ctx, "Throttled by APP Flow Control", code, credential.get("qps"), f"AppCode {code}")
+    expires = credential.get("quota_expires")
+    if expires is not None and datetime.fromisoformat(expires) <= ctx.clock():
+        raise ServiceError("Quota Expired", detail=f"AppCode {code}'s purchased calls expired at {expires}")
     quota = credential.get("quota")
     if quota is not None and calls_used(ctx, code) >= int(quota):
         raise ServiceError("Quota Exhausted", detail=f"AppCode {code} has used all {quota} purchased calls")
     return credential
+
+
+def _flow_control(ctx: Context, error: str, counter: str, limit: Any, who: str) -> None:
+    """Count this call in the current second of the simulator clock; ``error`` past ``limit`` (None: no limit)."""
+    if limit is None:
+        return
+    second = int(ctx.clock().timestamp())
+    calls = ctx.store.incr(FLOW_NS, f"{counter}:{second}")
+    if calls == 1:  # a new second: the previous one is never read again
+        ctx.store.delete(FLOW_NS, f"{counter}:{second - 1}")
+    if calls > int(limit):
+        raise ServiceError(error, detail=f"call {calls} within one second; {who} may make {limit} per second")
 
 
 def calls_used(ctx: Context, code: str) -> int:

@@ -89,6 +89,7 @@ def _start(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
     params = ctx.params["ServiceParameters"]
     name, cert_number = checks.require_identity(params, empty_code="init.400", today=ctx.clock())
     checks.check_metainfo(params.get("metainfo"), _settings(ctx))
+    _screen_attack(ctx, cert_number, name)
     _refuse_identity(ctx, cert_number)
     outcome, refusal = _requested_outcome(ctx)
     if refusal is not None:
@@ -104,8 +105,24 @@ def _start(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
     return {**OK, "Data": {id_field: query_id, "bizId": biz_id}}
 
 
+def _screen_attack(ctx: Context, cert_number: str, name: str) -> None:
+    """Risk control B110 (攻击次数过多): one certNumber tried with too many different names in a window
+    of the simulator clock, as someone guessing whose number it is would."""
+    rule = _settings(ctx).get("risk_control") or {}
+    if not rule:
+        return
+    window = int(ctx.clock().timestamp() // float(rule["window_seconds"]))
+    names = models.note_name_tried(ctx.store, cert_number, name, window)
+    if names > int(rule["max_names_per_identity"]):
+        raise ServiceError("B110", detail=f"certNumber tried with {names} different names within "
+                                          f"{rule['window_seconds']} s; {rule['max_names_per_identity']} allowed")
+
+
 def _refuse_identity(ctx: Context, cert_number: str) -> None:
-    """An identity a scenario marked (530, 540, B110...) or that failed too often (540)."""
+    """An identity with no reference photo (530), one a scenario marked (530, 540, B110...) or that
+    failed too often (540)."""
+    if cert_number in _settings(ctx).get("without_reference_photo", ()):
+        raise ServiceError("530", detail="the identity has no reference photo (x-behaviour.without_reference_photo)")
     scenario = models.scenario_for(ctx.store, cert_number)
     if scenario is not None and scenario in ctx.operation.errors and raw_entry(ctx, scenario).get("x-table") == "init":
         raise ServiceError(scenario)
@@ -169,9 +186,16 @@ def _face_jpeg_urlsafe_base64(person: str, biz_id: str) -> str:
 # --- shared checks --------------------------------------------------------------------------------
 
 def _admit(ctx: Context) -> None:
-    """The gateway's protocol checks, then the account's: bought QPS (402), product opened (403)."""
+    """The gateway's protocol checks and per-user flow control (Throttling.User), then the account's:
+    bought QPS (402), product opened (403)."""
     gateway.check_protocol(ctx)
     credential = ctx.identity.get("credential") or {}
+    per_minute = credential.get("UserCallsPerMinute")
+    if per_minute is not None:
+        calls = models.count_user_call(ctx.store, credential["AccessKeyId"], ctx.clock())
+        if calls > int(per_minute):
+            raise ServiceError("Throttling.User", detail=f"call {calls} within one minute; the key's user may make "
+                                                         f"{per_minute}")
     limit = credential.get("QpsLimit")
     if limit is not None and models.count_request(ctx.store, credential["AccessKeyId"], ctx.clock()) > int(limit):
         raise ServiceError("402")

@@ -12,6 +12,7 @@ from simulator.services.huawei_ocr import models
 
 
 def recognize_quota_invoice(ctx: Context) -> dict[str, Any]:
+    models.check_flow_control(ctx)
     models.check_account(ctx)
     return {"result": models.invoice_result(models.image_from_request(ctx))}
 

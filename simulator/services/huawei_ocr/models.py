@@ -26,6 +26,8 @@ from simulator.imaging.remote import MissingImageUrl, fetch_image
 from simulator.pipeline.context import Context
 
 PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
+OBS_REGION_HOST = re.compile(r"\.obs\.(?P<region>[a-z0-9-]+)\.myhuaweicloud\.com$")
+FLOW_NS = "flow"
 
 # Typed decoding failures → this API's documented codes.
 _IMAGE_ERRORS: list[tuple[type[ImageError], str]] = [
@@ -52,6 +54,21 @@ def credential_of(ctx: Context) -> dict[str, Any]:
         return ctx.identity["credential"]
     user = ctx.identity.get("user")
     return next((c for c in ctx.credentials() if c.get("user") == user), {})
+
+
+def check_flow_control(ctx: Context) -> None:
+    """API Gateway's flow control for the caller's account: ``calls_per_second`` of the simulator clock."""
+    credential = credential_of(ctx)
+    limit = credential.get("calls_per_second")
+    if limit is None:
+        return
+    account = credential.get("ak") or credential.get("user", "")
+    second = int(ctx.clock().timestamp())
+    calls = ctx.store.incr(FLOW_NS, f"{account}:{second}")
+    if calls == 1:  # a new second: the previous one is never read again
+        ctx.store.delete(FLOW_NS, f"{account}:{second - 1}")
+    if calls > int(limit):
+        raise ServiceError("APIGW.0308", detail=f"call {calls} within one second; the account may make {limit}")
 
 
 def check_account(ctx: Context) -> None:
@@ -89,6 +106,12 @@ def download(ctx: Context, url: str) -> bytes:
     is_obs = ".obs." in parts.netloc or parts.netloc.startswith("obs.")
     if is_obs and parts.path.strip("/") == "":
         raise ServiceError("ModelArts.4703")
+    if is_obs and credential_of(ctx).get("obs_agency") is False:
+        raise ServiceError("ModelArts.4702", detail="the account has not granted OCR an OBS agency (委托)")
+    region = OBS_REGION_HOST.search(parts.netloc.lower())
+    if region and region["region"] != ctx.deployment.name:  # the deployment is named after its region
+        raise ServiceError("ModelArts.4704", detail=f"the bucket is in {region['region']}, the service in "
+                                                    f"{ctx.deployment.name}: OBS paths across regions fail")
     try:
         data = fetch_image(url, ctx.images, kind="invoice")
     except MissingImageUrl as exc:  # the host answers: no such file

@@ -12,7 +12,10 @@ Namespaces:
 * ``persons``: certNumber → the face-model person who holds that identity: bound in tests, or the
   person in the first untagged live photo matched against it (default: an id made from the
   certNumber, so the certNumber itself never shows in an image);
-* ``qps``: "<AccessKeyId>:<second>" → requests in that second of the simulator clock.
+* ``qps``: "<AccessKeyId>:<second>" → requests in that second of the simulator clock;
+* ``user_flow``: "<AccessKeyId>:<minute>" → calls the gateway let through in that minute;
+* ``names_tried``: "<certNumber>:<window>:<name>" → seen, and "<certNumber>:<window>" → how many
+  different names init tried with that number in that window (risk control B110).
 """
 
 from __future__ import annotations
@@ -170,3 +173,17 @@ def count_request(store: ServiceStore, access_key_id: str, now: datetime) -> int
     second = int(now.timestamp())
     store.delete("qps", f"{access_key_id}:{second - 1}")  # only the current second matters: keep the store small
     return store.incr("qps", f"{access_key_id}:{second}")
+
+
+def count_user_call(store: ServiceStore, access_key_id: str, now: datetime) -> int:
+    """How many calls this key's user made in the current minute of the simulator clock, this one included."""
+    minute = int(now.timestamp() // 60)
+    store.delete("user_flow", f"{access_key_id}:{minute - 1}")
+    return store.incr("user_flow", f"{access_key_id}:{minute}")
+
+
+def note_name_tried(store: ServiceStore, cert_number: str, name: str, window: int) -> int:
+    """Remember that init tried ``name`` with this number in this window; how many different names it has tried."""
+    if store.add_if_absent("names_tried", f"{cert_number}:{window}:{name}", True):
+        return store.incr("names_tried", f"{cert_number}:{window}")
+    return int(store.get("names_tried", f"{cert_number}:{window}", 0))
