@@ -2,8 +2,10 @@
 
     apisim report --from http://127.0.0.1:18100 --html coverage-html
     apisim report --from journal.json --missing --json coverage.json --fail-under 60
+    apisim report --from journal.json --operations "huawei-ocr:* cdc-python:distance_calc" --fail-under 30
 
-A URL is read through the admin API (``GET URL/__apisim/requests``) and must be a loopback one;
+``--measure`` and ``--operations`` are the pytest plugin's ``--apisim-cov-measure`` and ini
+``apisim_cov_operations`` (simulator/coverage/scope.py). A URL is read through the admin API (``GET URL/__apisim/requests``) and must be a loopback one;
 a file may hold what that endpoint answers, a JSON list of entries, JSON lines, or the coverage
 data the pytest plugin saves.
 """
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit
 
 from simulator.core.net import is_loopback_address
 from simulator.coverage.data import CoverageData, read_journal
+from simulator.coverage.scope import DEFAULT_MEASURE, MEASURES, parse_operation_specs, resolve_operations
 
 
 
@@ -33,7 +36,13 @@ def add_commands(subparsers: Any) -> None:
     report.add_argument("--missing", action="store_true", help="list what was never exercised (term-missing)")
     report.add_argument("--service", action="append", dest="services", metavar="NAME",
                         help="measure this service even without traffic (repeatable; default: those with traffic)")
-    report.add_argument("--fail-under", type=float, metavar="N", help="exit 1 if the total coverage is below N percent")
+    report.add_argument("--measure", choices=MEASURES, default=DEFAULT_MEASURE,
+                        help="the figure reported and gated on: the project's operations called, their documented "
+                             f"outcomes answered, or every documented outcome (default {DEFAULT_MEASURE})")
+    report.add_argument("--operations", action="append", metavar="SERVICE:OPERATION",
+                        help="the project's operations (service:operation or service:*; repeatable, or several "
+                             "separated by spaces or commas; default: the operations called)")
+    report.add_argument("--fail-under", type=float, metavar="N", help="exit 1 if the measure's figure is below N percent")
     report.add_argument("--contracts-dir", metavar="DIR", help="contracts to measure against (default: the shipped ones)")
     report.add_argument("--admin-token", metavar="TOKEN", help="the simulator's admin token, if it runs with one")
     report.set_defaults(handler=run_report)
@@ -43,24 +52,30 @@ def run_report(args: argparse.Namespace) -> int:
     from simulator.contracts import load_contracts
     from simulator.coverage.compute import compute
     from simulator.coverage.html import write_html
-    from simulator.coverage.terminal import format_table
+    from simulator.coverage.terminal import fail_under_message, format_table, header
 
     try:
+        specs = parse_operation_specs(args.operations or [], "--operations")
         data = load_source(args.source, args.admin_token)
         contracts = load_contracts(args.contracts_dir)
-        report = compute(contracts, data, args.services)
+        listed = resolve_operations(specs, contracts, "--operations") if specs else None
+        report = compute(contracts, data, args.services, measure=args.measure, listed=listed, list_name="--operations")
     except (OSError, ValueError, KeyError) as exc:
         print(f"apisim report: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
-    print(format_table(report, missing=args.missing) if report.services else "no request reached a simulated service")
+    if report.services:
+        print(header(report))
+        print(format_table(report, missing=args.missing))
+    else:
+        print("no request reached a simulated service")
     if args.html:
         print(f"wrote {write_html(report, args.html, contracts)}")
     if args.json:
         Path(args.json).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", "utf-8")
         print(f"wrote {args.json}")
-    if args.fail_under is not None and (not report.outcomes_total or report.percent < args.fail_under):
-        print(f"FAIL Required apisim contract coverage of {args.fail_under:g}% not reached. "
-              f"Total coverage: {report.percent if report.outcomes_total else 0:.2f}%", file=sys.stderr)
+    failure = fail_under_message(report, args.fail_under, "--missing") if args.fail_under is not None else None
+    if failure:
+        print(failure, file=sys.stderr)
         return 1
     return 0
 

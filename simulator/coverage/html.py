@@ -16,6 +16,7 @@ from typing import Any, Callable
 from simulator.contracts import Contract
 from simulator.coverage.compute import CoverageReport, OperationCoverage, ServiceCoverage, display_percent
 from simulator.coverage.data import SUCCESS, Cell
+from simulator.coverage.terminal import by_measure, header, table_rows
 
 ASSETS = Path(__file__).with_name("assets")
 CSS_FILE = "report.css"
@@ -31,7 +32,7 @@ def write_html(report: CoverageReport, directory: str | Path, contracts: dict[st
     (out / CSS_FILE).write_text((ASSETS / CSS_FILE).read_text("utf-8"), "utf-8")
     for svc in report.services:
         catalogue = contracts[svc.service].errors if contracts and svc.service in contracts else {}
-        (out / service_file(svc.service)).write_text(service_page(svc, catalogue), "utf-8")
+        (out / service_file(svc.service)).write_text(service_page(svc, catalogue, report), "utf-8")
     index = out / "index.html"
     index.write_text(index_page(report), "utf-8")
     return index
@@ -58,53 +59,60 @@ def _page(title: str, body: str) -> str:
 # -- index ----------------------------------------------------------------------------------------
 
 def index_page(report: CoverageReport) -> str:
-    rows = []
-    for svc in report.services:
-        rows.append(
-            f'<tr><td><a href="{escape(service_file(svc.service))}">{escape(svc.service)}</a></td>'
-            f"<td>{len(svc.operations)}</td><td>{svc.operations_called}</td>"
-            f"<td>{svc.errors_total}</td><td>{svc.errors_covered}</td>"
-            f"<td>{svc.outcomes_total}</td><td>{svc.outcomes_covered}</td>"
-            f'<td class="pct">{display_percent(svc.percent)}</td></tr>')
-    total = (f'<tr class="total"><td>TOTAL</td><td>{sum(len(s.operations) for s in report.services)}</td>'
-             f"<td>{sum(s.operations_called for s in report.services)}</td>"
-             f"<td>{sum(s.errors_total for s in report.services)}</td>"
-             f"<td>{sum(s.errors_covered for s in report.services)}</td>"
-             f"<td>{report.outcomes_total}</td><td>{report.outcomes_covered}</td>"
-             f'<td class="pct">{display_percent(report.percent)}</td></tr>')
+    headers, rows, total = table_rows(report)
+
+    def tr(cells: tuple[str, ...], css: str = "") -> str:
+        name = cells[0] if css else f'<a href="{escape(service_file(cells[0]))}">{escape(cells[0])}</a>'
+        rest = "".join(f"<td>{escape(c)}</td>" for c in cells[1:-1])
+        return f'<tr{css}><td>{name}</td>{rest}<td class="pct">{escape(cells[-1])}</td></tr>'
+
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body_rows = "".join(tr(r) for r in rows) + tr(total, ' class="total"')
     cards = "".join(
         f'<div class="card"><h3><a href="{escape(service_file(s.service))}">{escape(s.service)}</a> '
         f'<span class="muted">{escape(s.title)}</span></h3>{chart_svg(s)}</div>'
         for s in report.services)
     unrouted = (f'<p class="muted">{report.unrouted} request(s) reached no service (unknown host or port).</p>'
                 if report.unrouted else "")
+    scoped = ("" if report.measure == "all" else
+              " <strong>Used</strong> is the project's operations, "
+              + (f"listed in <code>{escape(report.list_name)}</code>" if report.listed else "the ones called")
+              + "; the columns after it count only those.")
     body = (
-        "<h1>apisim contract coverage</h1>"
+        f"<h1>{escape(header(report))}</h1>"
         '<p class="muted">Per service: operations called, and documented outcomes answered: success and every '
         "error code the contract binds to each operation, however it was produced (naturally, forced by a "
-        "header or fixture, or by a fault).</p>"
-        '<table class="summary"><thead><tr><th>Service</th><th>Ops</th><th>Called</th><th>Codes</th>'
-        "<th>Answered</th><th>Outcomes</th><th>Covered</th><th>Cover</th></tr></thead>"
-        f"<tbody>{''.join(rows)}{total}</tbody></table>{unrouted}"
+        f"header or fixture, or by a fault).{scoped}</p>"
+        f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{body_rows}</tbody></table>'
+        f'<p class="measures">{escape(by_measure(report))}</p>{unrouted}'
         f'<div class="cards">{cards}</div>')
     return _page("apisim contract coverage", body)
 
 
 # -- one service ----------------------------------------------------------------------------------
 
-def service_page(svc: ServiceCoverage, catalogue: dict[str, Any] | None = None) -> str:
+def _service_scope(svc: ServiceCoverage, report: CoverageReport) -> str:
+    """The service's figure stated like the report's (``of the documented outcomes of ...``)."""
+    tally = svc.tally()
+    noun = "operations" if svc.measure == "operations" else "outcomes"
+    return f"{report.scope_phrase} ({tally.covered(svc.measure)}/{tally.total(svc.measure)} {noun})"
+
+
+def service_page(svc: ServiceCoverage, catalogue: dict[str, Any] | None = None,
+                 report: CoverageReport | None = None) -> str:
     catalogue = catalogue or {}
+    report = report or CoverageReport([svc], measure=svc.measure)
     body = (
         f'<p><a href="index.html">← all services</a></p>'
         f"<h1>{escape(svc.service)} <span class=\"muted\">{escape(svc.title)}</span></h1>"
         f"<p>{svc.operations_called}/{len(svc.operations)} operations called · "
         f"{svc.errors_covered}/{svc.errors_total} error codes answered · "
-        f"{svc.outcomes_covered}/{svc.outcomes_total} outcomes covered · "
-        f'<span class="pct">{display_percent(svc.percent)}</span> · {svc.calls} request(s)</p>'
+        f"{svc.outcomes_covered}/{svc.outcomes_total} outcomes covered · {svc.calls} request(s)</p>"
+        f'<p><span class="pct">{display_percent(svc.percent)}</span> {escape(_service_scope(svc, report))}</p>'
         f"{chart_svg(svc)}"
         "<h2>Operations × outcomes</h2>"
         f"{legend()}{matrix_html(svc, catalogue, link=lambda s, op, o, c: '#' + cell_anchor(s, op, o))}"
-        f"<h2>Not exercised</h2>{missing_html(svc)}"
+        f"<h2>Not exercised</h2>{missing_html(svc, report)}"
         f"<h2>Journal entries</h2>{entries_html(svc)}")
     return _page(f"{svc.service}: apisim contract coverage", body)
 
@@ -120,6 +128,7 @@ def matrix_html(svc: ServiceCoverage, catalogue: dict[str, Any] | None = None, *
     catalogue = catalogue or {}
     extra = svc.extra_columns()
     columns = [SUCCESS, *svc.codes, *extra]
+    in_scope = {op.id for op in svc.scope()}
     head = ['<th class="op">operation</th>']
     for outcome in columns:
         entry = catalogue.get(outcome)
@@ -131,7 +140,9 @@ def matrix_html(svc: ServiceCoverage, catalogue: dict[str, Any] | None = None, *
                  f'<span class="method">{escape(op.method)}</span>{escape(op.id)}</th>']
         for outcome in columns:
             cells.append(_matrix_cell(svc, op, outcome, link))
-        rows.append(f'<tr class="{"called" if op.called else "uncalled"}">{"".join(cells)}</tr>')
+        # Outside a scoped measure's operations a row is dimmed: it counts for nothing in the figure.
+        state = ("called" if op.called else "uncalled") + ("" if op.id in in_scope else " unused")
+        rows.append(f'<tr class="{state}">{"".join(cells)}</tr>')
     return (f'<div class="matrix-wrap"><table class="matrix" data-service="{escape(svc.service)}">'
             f'<thead><tr>{"".join(head)}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
@@ -152,14 +163,19 @@ def _matrix_cell(svc: ServiceCoverage, op: OperationCoverage, outcome: str, link
     return f'<td class="{kind}" {data} title="{escape(tip)}">{inner}</td>'
 
 
-def missing_html(svc: ServiceCoverage) -> str:
+def missing_html(svc: ServiceCoverage, report: CoverageReport | None = None) -> str:
+    """What was never exercised among the operations the measure counts (as term-missing lists it)."""
     items = []
-    never = [op for op in svc.operations if not op.called]
+    scope = svc.scope()
+    never = [op for op in scope if not op.called]
     if never:
         items.append("<li>never called: " + ", ".join(f"<code>{escape(op.id)}</code>" for op in never) + "</li>")
-    for op in svc.operations:
+    for op in scope:
         if op.called and op.missing:
             items.append(f"<li><code>{escape(op.id)}</code>: " + ", ".join(escape(o) for o in op.missing) + "</li>")
+    if report is not None and report.listed and svc.called_unused:
+        items.append(f"<li>called, not in <code>{escape(report.list_name)}</code>: "
+                     + ", ".join(f"<code>{escape(op.id)}</code>" for op in svc.called_unused) + "</li>")
     unmatched = sum(c.count for c in svc.unmatched.values())
     if unmatched:
         items.append(f"<li>{unmatched} request(s) matched no documented operation</li>")

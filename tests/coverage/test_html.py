@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from simulator.coverage.compute import compute
 from simulator.coverage.data import CoverageData
 from simulator.coverage.html import write_html
+from simulator.coverage.terminal import header
 
 
 class _Page(HTMLParser):
@@ -96,3 +97,22 @@ def test_the_same_traffic_writes_the_same_report_byte_for_byte(tmp_path, huawei_
         write_html(report, tmp_path / name, sim.contracts)
     for path in (tmp_path / "a").iterdir():
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_a_scoped_report_says_what_its_figure_is_a_share_of_and_dims_the_operations_outside_it(tmp_path, huawei_traffic):
+    sim = huawei_traffic.sim
+    report = compute(sim.contracts, CoverageData().add_all(huawei_traffic.entries),
+                     listed={"huawei-ocr": ["create_token", "list_projects"]})
+    write_html(report, tmp_path, sim.contracts)
+    index = _Page((tmp_path / "index.html").read_text("utf-8"))
+    assert header(report) in index.text  # the h1: "... of the documented outcomes of the operations listed in ..."
+    headers = [text for text in index.text if text in ("Ops", "Used", "Called")]
+    assert headers[-3:] == ["Ops", "Used", "Called"]  # the table's columns (the first "Used" explains it)
+    assert any(text.startswith("By measure: operations 50% (1/2)") for text in index.text)
+
+    page = _Page((tmp_path / "huawei-ocr.html").read_text("utf-8"))
+    rows = {a["class"] for t, a in page.tags if t == "tr" and a.get("class")}
+    assert rows == {"called", "uncalled", "called unused"}  # recognize_quota_invoice: called, not listed
+    text = "".join(page.text)
+    assert "never called: list_projects" in text
+    assert "called, not in apisim_cov_operations: recognize_quota_invoice" in text

@@ -1,5 +1,6 @@
 """The pytest plugin, run for real: a pytest session in a subprocess whose tests exercise a known set
-of operations and codes must report exactly those (terminal, JSON, HTML, fail-under, pytest-xdist)."""
+of operations and codes must report exactly those (terminal, JSON, HTML, fail-under, pytest-xdist), on
+the measure chosen and over the operations it counts (the ones called, or the ini list)."""
 
 from __future__ import annotations
 
@@ -92,9 +93,14 @@ def _expected_totals():
     return errors, errors + len(contract.operations)
 
 
+def _hit(svc: dict) -> set[tuple[str, str]]:
+    return {(op, o) for op, info in svc["by_operation"].items() for o, c in info["outcomes"].items() if c["count"]}
+
+
 def test_a_session_reports_exactly_the_outcomes_its_tests_exercised_and_fails_under_the_gate(inner_session):
     result = inner_session("--apisim-cov-report=term-missing", "--apisim-cov-report=json:cov/report.json",
-                           "--apisim-cov-report=html:cov/html", "--apisim-cov-fail-under=50")
+                           "--apisim-cov-report=html:cov/html", "--apisim-cov-fail-under=50",
+                           "--apisim-cov-measure=all")
     out = result.stdout
     assert "4 passed" in out, out + result.stderr
     assert result.returncode == 1, out  # every test passed: the coverage gate failed the run
@@ -103,12 +109,14 @@ def test_a_session_reports_exactly_the_outcomes_its_tests_exercised_and_fails_un
     row = next(line for line in out.splitlines() if line.startswith("huawei-ocr "))
     assert row.split() == ["huawei-ocr", "3", "2", str(errors), "3", str(outcomes), "4", f"{round(400 / outcomes)}%"]
     assert "  never called: list_projects" in out
-    assert f"FAIL Required apisim contract coverage of 50% not reached. Total coverage: {400 / outcomes:.2f}%" in out
+    assert (f"FAIL Required apisim contract coverage (all) of 50% not reached. Total coverage: {400 / outcomes:.2f}% "
+            f"of every documented outcome of the measured services (4 of {outcomes} outcomes).") in out
+    assert "Missing outcomes: huawei-ocr:list_projects never called, huawei-ocr:" in out
 
     report = json.loads((inner_session.path / "cov/report.json").read_text())
     svc = report["services"]["huawei-ocr"]
-    hit = {(op, o) for op, info in svc["by_operation"].items() for o, c in info["outcomes"].items() if c["count"]}
-    assert hit == EXPECTED_HIT
+    assert _hit(svc) == EXPECTED_HIT
+    assert report["measure"] == "all"
     by_op = svc["by_operation"]
     assert by_op["create_token"]["outcomes"]["IAM.0004"]["tests"] == ["test_calls.py::test_wrong_password"]
     assert by_op["recognize_quota_invoice"]["outcomes"]["ModelArts.4204"]["forced"] == 1
@@ -123,10 +131,13 @@ def test_with_xdist_the_workers_coverage_is_combined(inner_session):
     assert result.returncode == 0, result.stdout + result.stderr
     workers = (inner_session.path / "workers.txt").read_text().split()
     assert sorted(set(workers)) == ["gw0", "gw1"]  # the four tests really ran in two processes
-    svc = json.loads((inner_session.path / "report.json").read_text())["services"]["huawei-ocr"]
-    hit = {(op, o) for op, info in svc["by_operation"].items() for o, c in info["outcomes"].items() if c["count"]}
-    assert hit == EXPECTED_HIT
+    report = json.loads((inner_session.path / "report.json").read_text())
+    svc = report["services"]["huawei-ocr"]
+    assert _hit(svc) == EXPECTED_HIT
     assert (svc["operations_called"], svc["errors_covered"], svc["outcomes_covered"]) == (2, 3, 4)
+    # the operations in use are the ones called in any worker: both, though each worker called only some
+    assert (report["measure"], svc["used_operations"], svc["used_outcomes_covered"]) == ("outcomes", 2, 4)
+    assert svc["percent"] == round(400 / svc["used_outcomes"], 2)
     assert "apisim contract coverage" not in result.stdout  # json alone: no table, as pytest-cov does
 
 
@@ -134,3 +145,64 @@ def test_a_report_option_it_does_not_know_is_a_usage_error(inner_session):
     result = inner_session("--apisim-cov-report=xml:out.xml", "--collect-only")
     assert result.returncode == 4
     assert "use term, term-missing, html:DIR, json:FILE or none" in result.stderr
+
+
+def test_by_default_the_figure_is_the_outcomes_of_the_operations_the_tests_called(inner_session):
+    result = inner_session()
+    assert result.returncode == 0, result.stdout + result.stderr
+    from simulator.contracts import load_contracts
+
+    operations = load_contracts(services=["huawei-ocr"])["huawei-ocr"].operations
+    used = [operations["create_token"], operations["recognize_quota_invoice"]]
+    outcomes = sum(1 + len(op.documented_codes()) for op in used)
+    pct = f"{round(400 / outcomes)}%"
+    assert f" apisim contract coverage: {pct} of the documented outcomes of the operations called " in result.stdout
+    row = next(line for line in result.stdout.splitlines() if line.startswith("huawei-ocr "))
+    assert row.split()[:4] == ["huawei-ocr", "3", "2", "2"] and row.split()[-3:] == [str(outcomes), "4", pct]
+
+
+LISTED_INI = """[pytest]
+apisim_cov_operations =
+    huawei-ocr:create_token
+    huawei-ocr:list_projects
+apisim_cov_measure = operations
+apisim_cov_fail_under = 100
+"""
+
+
+def test_an_ini_list_gates_on_the_listed_operations_and_a_listed_one_never_called_fails_it(inner_session):
+    (inner_session.path / "pytest.ini").write_text(LISTED_INI)
+    result = inner_session("--apisim-cov-report=term-missing")
+    out = result.stdout
+    assert "4 passed" in out and result.returncode == 1, out + result.stderr
+    assert " apisim contract coverage: 50% of the operations listed in apisim_cov_operations called " in out
+    assert ("FAIL Required apisim contract coverage (operations) of 100% not reached. Total coverage: 50.00% of the "
+            "operations listed in apisim_cov_operations called (1 of 2 operations).") in out
+    assert "Missing operations: huawei-ocr:list_projects never called" in out
+    assert "  called, not in apisim_cov_operations: recognize_quota_invoice" in out
+
+    lowered = inner_session("--apisim-cov-fail-under=50", "-k", "login")  # the option wins over the ini file
+    assert lowered.returncode == 0, lowered.stdout + lowered.stderr
+
+
+def test_an_operation_a_shipped_service_lacks_is_refused_before_any_test_runs_naming_the_valid_ones(inner_session):
+    result = inner_session("-o", "apisim_cov_operations=huawei-ocr:quota_invoice huawei-ocr:create_token")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert ("apisim_cov_operations: huawei-ocr has no operation 'quota_invoice' (its operations: "
+            "recognize_quota_invoice, create_token, list_projects)") in result.stderr
+    assert not (inner_session.path / "workers.txt").exists()  # no test ran
+
+
+def test_a_service_no_contract_has_is_refused_when_the_report_is_computed(inner_session):
+    # Not before the tests: a fixture may serve the user's own contracts, known only once it has run.
+    result = inner_session("-o", "apisim_cov_operations=huawei:*", "-k", "login")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "apisim_cov_operations: no service 'huawei' (known: " in result.stderr
+
+
+def test_a_misspelt_list_entry_or_measure_is_refused_before_any_test_runs(inner_session):
+    entry = inner_session("-o", "apisim_cov_operations=huawei-ocr.create_token", "--collect-only")
+    assert entry.returncode == 4 and "'huawei-ocr.create_token' is not service:operation" in entry.stderr
+    measure = inner_session("-o", "apisim_cov_measure=lines", "--collect-only")
+    assert measure.returncode == 4
+    assert "apisim_cov_measure=lines: the measure is one of operations, outcomes, all" in measure.stderr
