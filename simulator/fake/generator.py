@@ -12,7 +12,7 @@ import random
 import threading
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 from faker import Faker
 
@@ -20,6 +20,8 @@ from simulator.contracts.refs import deref
 from simulator.fake.providers import EntityScope, entity_provider, resolve, timestamp
 
 _MAX_DEPTH = 12
+_MAX_PLANS = 4096
+_NO_DEFS: dict[str, Any] = {}  # one empty defs, so plans made without defs are found again
 # The simulator clock, or a function that reads it (so a body that needs no date never reads it).
 Now = Optional[Union[datetime, Callable[[], datetime]]]
 
@@ -42,6 +44,7 @@ class FakeData:
     def __init__(self, locale: str = "zh_CN"):
         self.locale = locale
         self._local = threading.local()
+        self._plans: dict[tuple[int, int], _CompletionPlan] = {}  # keyed by the schema's and its defs' identity
 
     def faker(self, seed: int) -> Faker:
         fk = getattr(self._local, "faker", None)
@@ -64,8 +67,17 @@ class FakeData:
         """
         # Seeding Faker and the RNG is most of the cost when nothing is missing, so it waits until
         # a value is actually made.
-        walker = _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or {}, now)
+        walker = _Walker(lambda: self.faker(seed), lambda: random.Random(seed), defs or _NO_DEFS, now, self._plans)
         return walker.value(schema, 0) if value is None else walker.complete(schema, value, 0)
+
+
+class _CompletionPlan(NamedTuple):
+    """A schema's properties as completing a value walks them: (name, schema, required) in order.
+    The schema and its defs are held so their identities, the plan's key, stay theirs."""
+
+    schema: Any
+    defs: Any
+    properties: tuple[tuple[str, Any, bool], ...]
 
 
 class _Walker:
@@ -76,7 +88,8 @@ class _Walker:
     """
 
     def __init__(self, make_faker: Callable[[], Faker], make_rng: Callable[[], random.Random], defs: dict[str, Any],
-                 now: Any = None):
+                 now: Any = None, plans: "dict[tuple[int, int], _CompletionPlan] | None" = None):
+        self.plans = {} if plans is None else plans
         self._make_faker = make_faker
         self._make_rng = make_rng
         self.defs = defs
@@ -90,6 +103,13 @@ class _Walker:
 
     def new_scope(self) -> EntityScope:
         return EntityScope(lambda: self.rng.getrandbits(64), lambda: self.now)
+
+    def scope(self) -> EntityScope:
+        """The innermost object's entities (its scope is made when first needed)."""
+        scope = self.scopes[-1]
+        if scope is None:
+            scope = self.scopes[-1] = self.new_scope()
+        return scope
 
     @cached_property
     def fk(self) -> Faker:
@@ -124,7 +144,7 @@ class _Walker:
         if "x-faker" in schema:
             entity_field = entity_provider(schema["x-faker"])
             if entity_field is not None:
-                return entity_field(self.scopes[-1])
+                return entity_field(self.scope())
             return resolve(schema["x-faker"])(self.fk, rng, self.now)
         if "const" in schema:
             return schema["const"]
@@ -168,23 +188,45 @@ class _Walker:
 
     def complete(self, schema: Any, value: Any, depth: int) -> Any:
         """Fill in the properties ``value`` lacks; a value that is present, ``None`` included, stays."""
-        schema = self.deref(schema)
-        if not isinstance(value, dict) or not isinstance(schema, dict) or depth > _MAX_DEPTH:
+        if not isinstance(value, dict) or depth > _MAX_DEPTH:
             return value
-        properties = _object_properties(schema, self.deref)
-        if not properties:
+        plan = self.plans.get((id(schema), id(self.defs)))
+        if plan is None:
+            plan = self._plan(schema)
+        if not plan.properties:
             return value
         # The schema's (the document's) field order first, then anything else the handler added.
-        self.scopes.append(self.new_scope())
+        self.scopes.append(None)  # made only if an entity field is generated below
         try:
-            required = schema.get("required") or ()
-            out = {name: self.complete(sub, value[name], depth + 1) if name in value else self.value(sub, depth + 1)
-                   for name, sub in properties.items()
-                   if name in value or name in required or not self.loops(sub)}
+            out = {}
+            present = 0
+            for name, sub, required in plan.properties:
+                if name in value:
+                    item = value[name]
+                    out[name] = self.complete(sub, item, depth + 1) if isinstance(item, dict) else item
+                    present += 1
+                elif required or not self.loops(sub):
+                    out[name] = self.value(sub, depth + 1)
         finally:
             self.scopes.pop()
-        out.update((key, item) for key, item in value.items() if key not in out)
+        if present != len(value):
+            out.update((key, item) for key, item in value.items() if key not in out)
         return out
+
+    def _plan(self, schema: Any) -> "_CompletionPlan":
+        """What completing a value of ``schema`` walks, worked out once per schema (contracts do not
+        change while served): its properties through ``$ref``, ``allOf`` and the first branch, each
+        with whether it is required."""
+        resolved = self.deref(schema)
+        properties: tuple[tuple[str, Any, bool], ...] = ()
+        if isinstance(resolved, dict):
+            required = set(resolved.get("required") or ())
+            properties = tuple((name, sub, name in required)
+                               for name, sub in _object_properties(resolved, self.deref).items())
+        if len(self.plans) >= _MAX_PLANS:  # schemas made on the fly (a test's, say) must not pile up
+            self.plans.clear()
+        plan = self.plans[(id(schema), id(self.defs))] = _CompletionPlan(schema, self.defs, properties)
+        return plan
 
     def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
         self.scopes.append(self.new_scope())

@@ -6,7 +6,7 @@ folder of its own:
 
     <root>/<hash of the namespace>/
         name             the namespace
-        meta             next position, first position of the open segment, last ``keep``
+        meta             next position, first position of the open segment, last ``keep``, clears so far
         <first>.jsonl    segments of up to SEGMENT lines: "<position> <JSON>\\n"
 
 Appends take an ``flock`` of ``meta`` (so threads and processes take turns), bump the position,
@@ -17,6 +17,7 @@ older items a live segment still holds, so a list reads exactly its newest ``kee
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -30,7 +31,18 @@ from typing import Any, Callable, Iterator
 from simulator.store.process import current_pid, flocked
 
 SEGMENT = 1024
-_META = struct.Struct("<qqq")  # next position, open segment's first position, keep (0: none)
+_META = struct.Struct("<qqqq")  # next position, open segment's first position, keep (0: none), clears
+_OLD_META = struct.Struct("<qqq")  # written before clears were counted
+_FRESH = (1, 1, 0, 0)
+
+
+def _read_meta(fd: int) -> tuple[int, int, int, int]:
+    raw = os.pread(fd, _META.size, 0)
+    if len(raw) == _META.size:
+        return _META.unpack(raw)
+    if len(raw) == _OLD_META.size:
+        return (*_OLD_META.unpack(raw), 0)
+    return _FRESH
 
 
 class ListFiles:
@@ -64,38 +76,39 @@ class ListFiles:
         return fd
 
     @contextmanager
-    def _locked(self, folder: Path, ns: str | None = None) -> Iterator[tuple[int, tuple[int, int, int]]]:
+    def _locked(self, folder: Path, ns: str | None = None) -> Iterator[tuple[int, tuple[int, int, int, int]]]:
         with flocked(self._meta_fd(folder, ns)) as fd:
-            raw = os.pread(fd, _META.size, 0)
-            yield fd, _META.unpack(raw) if len(raw) == _META.size else (1, 1, 0)
+            yield fd, _read_meta(fd)
 
     def append(self, ns: str, value: Any, keep: int | None = None) -> int:
-        line = self._dumps(value)
+        line = f"{self._dumps(value)}\n".encode("utf-8", "surrogatepass")
         folder = self._folder(ns)
-        with self._locked(folder, ns) as (fd, (position, segment, _)):
+        fd = self._meta_fd(folder, ns)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # (not ``flocked``: a context manager was a tenth of an append)
+        try:
+            position, segment, _, clears = _read_meta(fd)
             if position - segment >= SEGMENT:
                 segment = position
                 if keep:
                     self._drop_segments_before(folder, position - keep + 1)
-            os.pwrite(fd, _META.pack(position + 1, segment, keep or 0), 0)
-            os.write(self._segment_fd(folder, segment), f"{position} {line}\n".encode("utf-8", "surrogatepass"))
+            os.pwrite(fd, _META.pack(position + 1, segment, keep or 0, clears), 0)
+            os.write(self._segment_fd(folder, segment, clears), b"%d %s" % (position, line))
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
         return position
 
-    def _segment_fd(self, folder: Path, segment: int) -> int:
+    def _segment_fd(self, folder: Path, segment: int, clears: int) -> int:
         """This thread's open segment file of a namespace, reopened when the open segment changed
-        (here or in another process) or when a clear removed it."""
+        or the list was cleared (here or in another process: both are in ``meta``, read under the
+        lock, so no ``stat`` of the segment per append)."""
         cached = self._local.segments.get(folder.name)
-        path = f"{folder}{os.sep}{segment:015d}.jsonl"  # (pathlib's joining was a third of an append)
         if cached is not None:
-            try:
-                same_file = cached[0] == segment and os.stat(path).st_ino == cached[2]
-            except FileNotFoundError:
-                same_file = False
-            if same_file:
+            if cached[0] == segment and cached[2] == clears:
                 return cached[1]
             os.close(cached[1])
+        path = f"{folder}{os.sep}{segment:015d}.jsonl"  # (pathlib's joining was a third of an append)
         out = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        self._local.segments[folder.name] = (segment, out, os.fstat(out).st_ino)
+        self._local.segments[folder.name] = (segment, out, clears)
         return out
 
     def _drop_segments_before(self, folder: Path, oldest_kept: int) -> None:
@@ -109,7 +122,7 @@ class ListFiles:
         folder = self._folder(ns)
         if not folder.exists():
             return []
-        with self._locked(folder) as (_, (position, _, keep)):
+        with self._locked(folder) as (_, (position, _, keep, _)):
             lines: list[str] = []
             for file in sorted(folder.glob("*.jsonl")):
                 # Split on "\n" alone: str.splitlines() also splits on U+2028, U+0085 and the other
@@ -140,10 +153,10 @@ class ListFiles:
         for ns, folder in list(self._all()):
             if prefix is not None and not ns.startswith(prefix):
                 continue
-            with self._locked(folder) as (fd, _):
+            with self._locked(folder) as (fd, (*_, clears)):
                 for file in folder.glob("*.jsonl"):
                     file.unlink(missing_ok=True)
-                os.pwrite(fd, _META.pack(1, 1, 0), 0)
+                os.pwrite(fd, _META.pack(1, 1, 0, clears + 1), 0)  # every writer reopens its segment
 
     def remove_all(self) -> None:
         """Delete every list's files (a fresh database must not find an old journal beside it)."""

@@ -15,7 +15,10 @@ Writers of the database take turns on an ``flock`` of ``<database>.lock`` first.
 SQLite's own answer to a busy database is to sleep and retry (1 ms, 2 ms, 5 ms...),
 which under a load test made every collision between two workers a millisecond
 stall; a writer blocked in ``flock`` is woken the moment the lock is free, and
-SQLite never finds the database busy. The request sequence (one number per
+SQLite never finds the database busy. Each writer, still holding that lock, bumps the 8-byte
+counter of ``<database>.gen`` once its statement is done; readers keep what they read while that
+counter stands (one read of shared memory, where asking SQLite whether another connection
+committed was a statement per read). The request sequence (one number per
 request) is the 8 bytes of ``<path>.seq``, bumped under that file's own
 ``flock``: a few microseconds, where a SQLite write transaction is tens.
 
@@ -26,8 +29,10 @@ so ``items`` lists keys in insertion order, exactly like the memory store.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import sqlite3
+import struct
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +52,7 @@ CREATE TABLE IF NOT EXISTS kv (
 );
 """
 _ZERO = (0).to_bytes(8, "little")
+_GENERATION = struct.Struct("<Q")
 # A writer waits this long for another process's write to finish before giving up (only a
 # process that does not take the flock, e.g. an older apisim, can make SQLite wait at all).
 _BUSY_TIMEOUT_MS = 30_000
@@ -58,6 +64,8 @@ class _Database:
     def __init__(self, path: str, schema: str):
         self.path = path
         self._local = threading.local()
+        self._mapping: mmap.mmap | None = None
+        self._mapping_pid = 0
         with self._connect() as conn:  # create the tables once, before any worker races to
             self.fresh = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
             conn.executescript(schema)
@@ -94,10 +102,32 @@ class _Database:
 
     @contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
-        """This thread's connection, holding the write lock."""
+        """This thread's connection, holding the write lock; the write generation moves on after."""
         db = self.conn
         with flocked(self._local.lock_fd):
-            yield db
+            try:
+                yield db
+            finally:  # after the statement committed (or failed): a reader that sees the new number sees the write
+                counter = self._counter()
+                _GENERATION.pack_into(counter, 0, _GENERATION.unpack_from(counter, 0)[0] + 1)
+
+    def generation(self) -> int:
+        """How many writes any process made to the database (as seen now): equal numbers, same data."""
+        return _GENERATION.unpack_from(self._counter(), 0)[0]
+
+    def _counter(self) -> mmap.mmap:
+        """This process's shared mapping of ``<database>.gen`` (created as 8 zero bytes)."""
+        mapping = self._mapping
+        if mapping is None or self._mapping_pid != current_pid():
+            fd = _open_file(self.path + ".gen")
+            try:
+                if os.fstat(fd).st_size < _GENERATION.size:
+                    os.ftruncate(fd, _GENERATION.size)  # zero-filled; two processes doing it at once agree
+                mapping = self._mapping = mmap.mmap(fd, _GENERATION.size)
+            finally:
+                os.close(fd)
+            self._mapping_pid = current_pid()
+        return mapping
 
     def close(self) -> None:
         local = self._local
@@ -105,6 +135,9 @@ class _Database:
             local.conn.close()
             os.close(local.lock_fd)
         self._local = threading.local()
+        if self._mapping is not None and self._mapping_pid == current_pid():
+            self._mapping.close()
+        self._mapping = None
 
 
 def _open_file(path: str) -> int:
@@ -136,13 +169,12 @@ class SQLiteStore:
     # -- maps ---------------------------------------------------------------------------------
 
     def _reads(self) -> dict[tuple[str, ...], Any]:
-        """This thread's cache of what it read, kept while the database is unchanged.
+        """This thread's cache of what it read, kept while no process wrote to the database.
 
-        ``PRAGMA data_version`` changes when another connection (thread or process) commits and
-        ``total_changes`` when this one writes; checking both costs half a read."""
-        db = self._maps.conn
+        The write generation is read before the data, and every writer moves it on only after its
+        commit, so what is cached is never older than the generation it is kept under."""
         local = self._maps.local
-        version = (db.execute("PRAGMA data_version").fetchone()[0], db.total_changes)
+        version = self._maps.generation()
         if getattr(local, "read_version", None) != version:
             local.read_version, local.reads = version, {}
         return local.reads

@@ -239,3 +239,18 @@ def test_what_one_connection_read_is_read_again_after_another_changes_it(tmp_pat
     copy = reader.get("tokens", "t")
     copy["user"] = "changed by the caller"
     assert reader.get("tokens", "t") == {"user": "b"}
+
+
+def test_a_cached_read_is_read_again_after_another_process_writes(tmp_path):
+    """Readers keep what they read while the database's write generation (``state.db.gen``, shared
+    memory) stands: a write by another process must move it on, or the read would stay stale."""
+    import subprocess
+    import sys
+
+    store = SQLiteStore(tmp_path / "state.db")
+    assert store.get("faults", "f") is None and store.items("faults") == []  # cached now
+    subprocess.run([sys.executable, "-c", "import sys; from simulator.store.sqlite import SQLiteStore; "
+                    "SQLiteStore(sys.argv[1]).put('faults', 'f', {'action': 'reset'})", str(tmp_path / "state.db")],
+                   check=True)
+    assert store.get("faults", "f") == {"action": "reset"}
+    assert store.items("faults") == [("f", {"action": "reset"})]
