@@ -167,6 +167,10 @@ class SimRequest:
         return self.__dict__["_json"]
 
 
+# json.dumps(payload, ensure_ascii=False), without building an encoder per answer
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
 @dataclass
 class SimResponse:
     status: int
@@ -175,7 +179,7 @@ class SimResponse:
 
     @classmethod
     def json(cls, status: int, payload: Any, headers: Iterable[tuple[str, str]] = ()) -> "SimResponse":
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        body = _encode_json(payload).encode("utf-8")
         return cls(status, body, [("Content-Type", "application/json;charset=UTF-8"), *headers])
 
     def header(self, name: str) -> str | None:

@@ -4,13 +4,31 @@ import json
 import re
 from typing import Any, Protocol
 
+import orjson
+
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_orjson_dumps = orjson.dumps
+_ORJSON_AS_STDLIB = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_KEY = "\uffff"  # a noncharacter: no real key starts with it
 
 
 def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
+
+
+def json_bytes(value: Any) -> bytes:
+    """``value`` as compact JSON in UTF-8, what :func:`json_text` gives, encoded.
+
+    orjson writes the journal entry of a request in a tenth of the standard encoder's time; what
+    it would write differently from the standard library (a lone surrogate, which it refuses; an
+    integer past 64 bits; a key that is not a string; subclasses, dates and dataclasses, which the
+    standard encoder refuses or writes otherwise) it refuses here, and the standard encoder does it.
+    """
+    try:
+        return _orjson_dumps(value, option=_ORJSON_AS_STDLIB)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json_text(value).encode("utf-8")
 
 
 def json_text(value: Any) -> str:

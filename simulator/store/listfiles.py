@@ -46,7 +46,7 @@ def _read_meta(fd: int) -> tuple[int, int, int, int]:
 
 
 class ListFiles:
-    def __init__(self, root: str | Path, dumps: Callable[[Any], str]):
+    def __init__(self, root: str | Path, dumps: Callable[[Any], bytes]):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._dumps = dumps
@@ -81,7 +81,7 @@ class ListFiles:
             yield fd, _read_meta(fd)
 
     def append(self, ns: str, value: Any, keep: int | None = None) -> int:
-        line = f"{self._dumps(value)}\n".encode("utf-8", "surrogatepass")
+        line = self._dumps(value)  # UTF-8 bytes, a lone surrogate escaped
         folder = self._folder(ns)
         fd = self._meta_fd(folder, ns)
         fcntl.flock(fd, fcntl.LOCK_EX)  # (not ``flocked``: a context manager was a tenth of an append)
@@ -92,7 +92,7 @@ class ListFiles:
                 if keep:
                     self._drop_segments_before(folder, position - keep + 1)
             os.pwrite(fd, _META.pack(position + 1, segment, keep or 0, clears), 0)
-            os.write(self._segment_fd(folder, segment, clears), b"%d %s" % (position, line))
+            os.write(self._segment_fd(folder, segment, clears), b"%d %s\n" % (position, line))
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
         return position

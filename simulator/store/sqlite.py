@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from simulator.store.base import json_text, key_text, text_key
+from simulator.store.base import json_bytes, json_text, key_text, text_key
 from simulator.store.listfiles import ListFiles
 from simulator.store.process import current_pid, flocked
 
@@ -153,7 +153,7 @@ class SQLiteStore:
         self._maps = _Database(self.path, _MAPS_SCHEMA)
         self._local = threading.local()
         self._dumps = json_text
-        self._lists = ListFiles(self.path + ".lists", self._dumps)
+        self._lists = ListFiles(self.path + ".lists", json_bytes)
         if self._maps.fresh:  # what a deleted database left beside it must not carry over
             self._lists.remove_all()
             self._restart_sequence()
