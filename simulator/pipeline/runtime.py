@@ -101,11 +101,17 @@ class Runtime:
     def now(self) -> datetime:
         """The simulator clock: the configured clock, moved by the offset kept in the store.
 
-        A request reads the offset once, when it starts, and keeps it to the end."""
-        offset = getattr(self._request, "clock_offset", None)
-        if offset is None:
-            offset = self.clock_offset.seconds()
-        return shifted(self.config.clock(), offset)
+        A request reads the offset once, when it starts, and the clock once, when it first needs it,
+        and keeps that instant to the end: every time one request sees agrees."""
+        request = self._request
+        held = getattr(request, "instant", None)
+        if held is not None:
+            return held
+        offset = getattr(request, "clock_offset", None)
+        if offset is None:  # outside a request
+            return shifted(self.config.clock(), self.clock_offset.seconds())
+        instant = request.instant = shifted(self.config.clock(), offset)
+        return instant
 
     def advance_clock(self, seconds: float) -> datetime:
         """Move the clock of this simulator, and of every worker sharing its store; the new time."""
@@ -120,6 +126,7 @@ class Runtime:
     def hold_clock(self) -> None:
         """A request starts: it sees the clock offset as it is now until :meth:`release_clock`."""
         self._request.clock_offset = self.clock_offset.seconds()
+        self._request.instant = None
 
     def release_clock(self) -> None:
-        self._request.clock_offset = None
+        self._request.clock_offset = self._request.instant = None
