@@ -29,10 +29,8 @@ so ``items`` lists keys in insertion order, exactly like the memory store.
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import sqlite3
-import struct
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +38,7 @@ from typing import Any, Iterator
 
 from simulator.store.base import json_bytes, json_text, key_text, text_key
 from simulator.store.listfiles import ListFiles
-from simulator.store.process import current_pid, flocked
+from simulator.store.process import SharedCounter, current_pid, flocked
 
 _MAPS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -51,8 +49,6 @@ CREATE TABLE IF NOT EXISTS kv (
     UNIQUE (ns, key)
 );
 """
-_ZERO = (0).to_bytes(8, "little")
-_GENERATION = struct.Struct("<Q")
 # A writer waits this long for another process's write to finish before giving up (only a
 # process that does not take the flock, e.g. an older apisim, can make SQLite wait at all).
 _BUSY_TIMEOUT_MS = 30_000
@@ -64,8 +60,7 @@ class _Database:
     def __init__(self, path: str, schema: str):
         self.path = path
         self._local = threading.local()
-        self._mapping: mmap.mmap | None = None
-        self._mapping_pid = 0
+        self._generation = SharedCounter(path + ".gen")
         with self._connect() as conn:  # create the tables once, before any worker races to
             self.fresh = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
             conn.executescript(schema)
@@ -108,26 +103,11 @@ class _Database:
             try:
                 yield db
             finally:  # after the statement committed (or failed): a reader that sees the new number sees the write
-                counter = self._counter()
-                _GENERATION.pack_into(counter, 0, _GENERATION.unpack_from(counter, 0)[0] + 1)
+                self._generation.add(locked=True)  # every writer holds the database's write lock
 
     def generation(self) -> int:
         """How many writes any process made to the database (as seen now): equal numbers, same data."""
-        return _GENERATION.unpack_from(self._counter(), 0)[0]
-
-    def _counter(self) -> mmap.mmap:
-        """This process's shared mapping of ``<database>.gen`` (created as 8 zero bytes)."""
-        mapping = self._mapping
-        if mapping is None or self._mapping_pid != current_pid():
-            fd = _open_file(self.path + ".gen")
-            try:
-                if os.fstat(fd).st_size < _GENERATION.size:
-                    os.ftruncate(fd, _GENERATION.size)  # zero-filled; two processes doing it at once agree
-                mapping = self._mapping = mmap.mmap(fd, _GENERATION.size)
-            finally:
-                os.close(fd)
-            self._mapping_pid = current_pid()
-        return mapping
+        return self._generation.value()
 
     def close(self) -> None:
         local = self._local
@@ -135,9 +115,7 @@ class _Database:
             local.conn.close()
             os.close(local.lock_fd)
         self._local = threading.local()
-        if self._mapping is not None and self._mapping_pid == current_pid():
-            self._mapping.close()
-        self._mapping = None
+        self._generation.close()
 
 
 def _open_file(path: str) -> int:
@@ -151,7 +129,7 @@ class SQLiteStore:
         self.path = str(path)
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._maps = _Database(self.path, _MAPS_SCHEMA)
-        self._local = threading.local()
+        self._sequence = SharedCounter(self.path + ".seq")
         self._dumps = json_text
         self._lists = ListFiles(self.path + ".lists", json_bytes)
         if self._maps.fresh:  # what a deleted database left beside it must not carry over
@@ -161,10 +139,7 @@ class SQLiteStore:
     def close(self) -> None:
         self._maps.close()
         self._lists.close()
-        local = self._local
-        if getattr(local, "pid", None) == current_pid():
-            os.close(local.seq_fd)
-        self._local = threading.local()
+        self._sequence.close()
 
     # -- maps ---------------------------------------------------------------------------------
 
@@ -237,23 +212,11 @@ class SQLiteStore:
 
     # -- the request sequence -----------------------------------------------------------------
 
-    @property
-    def _seq_fd(self) -> int:
-        local = self._local
-        if getattr(local, "pid", None) != current_pid():
-            local.seq_fd = _open_file(self.path + ".seq")
-            local.pid = current_pid()
-        return local.seq_fd
-
     def sequence(self) -> int:
-        with flocked(self._seq_fd) as fd:
-            number = int.from_bytes(os.pread(fd, 8, 0).ljust(8, b"\0"), "little") + 1
-            os.pwrite(fd, number.to_bytes(8, "little"), 0)
-        return number
+        return self._sequence.add()
 
     def _restart_sequence(self) -> None:
-        with flocked(self._seq_fd) as fd:
-            os.pwrite(fd, _ZERO, 0)
+        self._sequence.reset()
 
     # -- everything ---------------------------------------------------------------------------
 
