@@ -34,6 +34,7 @@ from pathlib import Path
 
 from common import (HOST, INVOICE_PATH, REPO, SAF_KEY, TOKEN_REQUEST, Result, free_port_block, invoice_image_base64,
                     lua_rotating_paths, lua_static, run_wrk, running, wait_for_answer, worker_rss_mb)
+from inprocess import in_process_figures, in_process_lines
 from peers import bench_bare_flask, bench_prism, bench_wiremock, install_tools, sample_invoice_answer
 
 sys.path.insert(0, str(REPO))
@@ -61,30 +62,6 @@ def signed_saf_paths(count: int) -> list[str]:
     return ["/?" + aliyun_rpc.encode_params(aliyun_rpc.sign_request(params, *SAF_KEY, method="POST", timestamp=now,
                                                                     nonce=f"bench-{i}", fmt="JSON"))
             for i in range(count)]
-
-
-def respx_per_call_ms(calls: int = 2000) -> float:
-    """Median wall time of one httpx call routed in-process into the simulator (the pytest fixture's path)."""
-    import httpx
-
-    from simulator.config import SimulatorConfig
-    from simulator import Simulator
-    from simulator.testing.respx_route import apisim_router
-
-    sim = Simulator(SimulatorConfig(services=["huawei-ocr"]))
-    body = {"image": invoice_image_base64()}
-    with apisim_router(sim):
-        with httpx.Client() as client:
-            answer = client.post("https://iam.cn-north-4.myhuaweicloud.com/v3/auth/tokens", json=TOKEN_REQUEST)
-            headers = {"X-Auth-Token": answer.headers["X-Subject-Token"]}
-            url = "https://ocr.cn-north-4.myhuaweicloud.com" + INVOICE_PATH
-            assert client.post(url, json=body, headers=headers).status_code == 200
-            times = []
-            for _ in range(calls):
-                started = time.perf_counter()
-                client.post(url, json=body, headers=headers)
-                times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def apisim_startup_all_contracts(workers: int) -> tuple[float, float]:
@@ -147,7 +124,8 @@ def bench_apisim(args: argparse.Namespace, work: Path, image: str) -> list[Resul
 # -- the tables ---------------------------------------------------------------------------------
 
 
-def table(results: list[Result], respx_ms: float, startup_all: tuple[float, float], args: argparse.Namespace) -> str:
+def table(results: list[Result], in_process: dict[str, float], startup_all: tuple[float, float],
+          args: argparse.Namespace) -> str:
     apisim_huawei = results[0]
     lines = [f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; apisim --workers "
              f"{args.workers} (granian, SQLite state); {machine()}", "",
@@ -158,7 +136,10 @@ def table(results: list[Result], respx_ms: float, startup_all: tuple[float, floa
         startup = f"{r.startup_s:.2f}" if r.startup_s is not None else ""
         lines.append(f"| {r.target} | {r.call} | {r.rps:,.0f} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.non_2xx} | "
                      f"{r.rss_mb:.0f} | {startup} | {ratio} |")
-    lines += ["", f"- in-process respx call through the full pipeline (Huawei quota-invoice): median {respx_ms:.3f} ms",
+    lines += ["", *in_process_lines(in_process),
+              f"- Little's law: {args.connections} connections at {apisim_huawei.rps:,.0f} req/s are a mean latency of "
+              f"{args.connections / apisim_huawei.rps * 1000:.1f} ms; a p99 under 5 ms needs more than "
+              f"{args.connections / 0.005:,.0f} req/s even if every request took the same time",
               f"- `apisim serve` with every contract: {startup_all[0]:.2f} s to the first answered request, "
               f"{startup_all[1]:.0f} MB RSS per worker",
               "- apisim RSS is the largest single process (per worker); the peers' RSS is their whole process tree"]
@@ -232,14 +213,14 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(args.runs):
             print(f"run {number + 1} of {args.runs} ...", file=sys.stderr, flush=True)
             runs.append(one_run(args, work, image, tools, canned))
-        respx_ms = respx_per_call_ms()
+        in_process = in_process_figures()
         startup_all = apisim_startup_all_contracts(args.workers)
         scale = None
         if args.redis:
             from scale import redis_figures
 
             scale = redis_figures(args, work, image)
-    print(table(runs[-1], respx_ms, startup_all, args))
+    print(table(runs[-1], in_process, startup_all, args))
     print()
     print(spread(runs))
     if scale is not None:
