@@ -17,13 +17,14 @@ import random
 import sys
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Callable, ClassVar
 from urllib.parse import quote, urlencode
 
 from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator.store import ServiceStore
+from simulator.store.buckets import TimeBuckets
 
 Credential = dict[str, Any]
 Options = dict[str, Any]
@@ -58,29 +59,39 @@ class AuthEnv:
         """True the first time a nonce is seen, False on a replay (atomic across threads and workers).
 
         With ``signed_at`` and ``window`` (the skew the timestamp is allowed), a nonce is remembered
-        only as long as its timestamp would be accepted: past that a replay is refused for its
-        timestamp anyway. Every ``NONCE_SWEEP_EVERY`` new nonces the expired ones are forgotten, so
-        the store holds at most the nonces of one window (plus one sweep's worth)."""
-        namespace = f"auth:{scope}"
+        only as long as its timestamp could be accepted: past that a replay is refused for its
+        timestamp anyway. Nonces are kept by the period of ``window`` they were signed in
+        (:class:`~simulator.store.buckets.TimeBuckets`). The timestamps a server accepts now span
+        three periods: a nonce is refused when its own period holds it already (``add_if_absent``,
+        so two workers never both accept one) or one of the other two does (one read of the
+        registry says which hold anything). When a new period begins, those that can hold no
+        acceptable timestamp are forgotten whole, one store call each, however many nonces they hold."""
         if signed_at is None or window is None:
-            return self.store.add_if_absent(namespace, nonce, 1)
-        if not self.store.add_if_absent(namespace, nonce, signed_at.timestamp()):
+            return self.store.add_if_absent(f"auth:{scope}", nonce, 1)
+        periods = TimeBuckets(self.store, f"auth:{scope}", window.total_seconds())
+        own = periods.period(signed_at)
+        if not self.store.add_if_absent(periods.namespace(own), nonce, signed_at.timestamp()):
             return False
-        if self.store.incr(f"{namespace}:count", "new") % NONCE_SWEEP_EVERY == 0:
-            self.forget_expired_nonces(namespace, window)
-        return True
+        known = periods.periods()  # read after our own claim, so a sweep never misses our period
+        if own not in known and periods.register(own):  # a new period: the old ones may go
+            periods.forget_all_but(self._accepted_periods(periods))
+        now = periods.period(self.nearest_now(signed_at))
+        # Checked after our own claim: of two workers given one nonce signed in two periods, one
+        # sees the other's unless both periods are named at that very moment (a replay proper,
+        # the same signed request again, is refused by ``add_if_absent`` alone).
+        return not any(self.store.get(periods.namespace(period), nonce) is not None
+                       for period in (now - 1, now, now + 1) if period != own and period in known)
 
-    def forget_expired_nonces(self, namespace: str, window: timedelta) -> int:
-        """Forget the nonces whose timestamp is outside the window now; returns how many."""
-        forgotten = 0
-        for key, stamp in self.store.items(namespace):
-            signed_at = datetime.fromtimestamp(float(stamp), timezone.utc)
-            if abs(self.nearest_now(signed_at) - signed_at) > window and self.store.delete(namespace, key):
-                forgotten += 1
-        return forgotten
+    def forget_expired_nonces(self, scope: str, window: timedelta) -> int:
+        """Forget the periods of nonces whose timestamps no clock accepts now; how many periods went."""
+        periods = TimeBuckets(self.store, f"auth:{scope}", window.total_seconds())
+        return periods.forget_all_but(self._accepted_periods(periods))
 
-
-NONCE_SWEEP_EVERY = 100
+    def _accepted_periods(self, periods: TimeBuckets) -> set[int]:
+        """The periods holding a timestamp within the window of the simulator's clock or the wall
+        clock (when that is accepted): the window is one period each side of now."""
+        clocks = [self.clock] if self.wall_clock is None else [self.clock, self.wall_clock]
+        return {periods.period(clock()) + offset for clock in clocks for offset in (-1, 0, 1)}
 
 
 @dataclass

@@ -71,6 +71,11 @@ class Store(Protocol):
         Every request takes one, so it is kept apart from the maps and as cheap as each store allows."""
         ...
 
+    def delete_map(self, ns: str) -> None:
+        """Forget every key of one map namespace in one step (its list, if any, stays): what expires a
+        period at a time (:mod:`simulator.store.buckets`) goes this way, never key by key."""
+        ...
+
     def clear(self, prefix: str | None = None) -> None: ...
     def namespaces(self, prefix: str = "") -> list[str]: ...  # non-empty ones (the admin API's state view)
 
@@ -107,6 +112,14 @@ class ServiceStore:
 
     def values(self, ns: str) -> list[Any]:
         return self._store.values(self._prefix + ns)
+
+    def delete_map(self, ns: str) -> None:
+        delete_map = getattr(self._store, "delete_map", None)
+        if delete_map is None:  # stores written before ``delete_map`` existed still plug in
+            for key, _ in self._store.items(self._prefix + ns):
+                self._store.delete(self._prefix + ns, key)
+        else:
+            delete_map(self._prefix + ns)
 
     def clear(self) -> None:
         self._store.clear(self._prefix)

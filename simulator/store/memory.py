@@ -32,6 +32,10 @@ class MemoryStore:
         with self._lock:
             return self._maps.get(ns, {}).pop(key, _MISSING) is not _MISSING
 
+    def delete_map(self, ns: str) -> None:
+        with self._lock:
+            self._maps.pop(ns, None)
+
     def items(self, ns: str) -> list[tuple[str, Any]]:
         with self._lock:
             return [(k, _copy(v)) for k, v in self._maps.get(ns, {}).items()]

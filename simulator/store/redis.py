@@ -106,6 +106,11 @@ class RedisStore:
     def delete(self, ns: str, key: str) -> bool:
         return bool(self._delete(keys=self._map(ns), args=[key]))
 
+    def delete_map(self, ns: str) -> None:
+        # UNLINK: Redis frees a large hash in the background instead of blocking every client.
+        hash_key, order_key, _ = self._map(ns)
+        self._redis.unlink(hash_key, order_key)
+
     def items(self, ns: str) -> list[tuple[str, Any]]:
         flat = self._items(keys=self._map(ns))
         return [(flat[i], json.loads(flat[i + 1])) for i in range(0, len(flat), 2)]

@@ -176,6 +176,12 @@ class SQLiteStore:
         with self._maps.writing() as db:
             return db.execute("DELETE FROM kv WHERE ns = ? AND key = ?", (ns, text_key(key))).rowcount > 0
 
+    def delete_map(self, ns: str) -> None:
+        # One statement through the UNIQUE (ns, key) index; ``clear(prefix)`` compares a substr()
+        # of every row's namespace instead.
+        with self._maps.writing() as db:
+            db.execute("DELETE FROM kv WHERE ns = ?", (ns,))
+
     def items(self, ns: str) -> list[tuple[str, Any]]:
         reads = self._reads()
         cache_key = ("items", ns)

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from simulator.store import ServiceStore, open_store
+from simulator.store import MemoryStore, ServiceStore, open_store
 from simulator.store.sqlite import SQLiteStore
 
 
@@ -254,3 +254,44 @@ def test_a_cached_read_is_read_again_after_another_process_writes(tmp_path):
                    check=True)
     assert store.get("faults", "f") == {"action": "reset"}
     assert store.items("faults") == [("f", {"action": "reset"})]
+
+
+def test_delete_map_forgets_every_key_of_that_namespace_only(store):
+    for ns in ("periods@1", "periods@10", "periods@1:x", "other"):
+        store.put(ns, "k", ns)
+        store.put(ns, "k2", ns)
+    store.append("periods@1", {"a list": "of the same name"})
+    store.delete_map("periods@1")
+    assert store.items("periods@1") == [] and store.get("periods@1", "k") is None
+    assert [store.get(ns, "k") for ns in ("periods@10", "periods@1:x", "other")] == ["periods@10", "periods@1:x", "other"]
+    assert store.values("periods@1") == [{"a list": "of the same name"}]
+
+
+def test_a_deleted_map_starts_again_empty(store):
+    store.put("ns", "a", 1)
+    store.incr("ns", "n", 5)
+    store.delete_map("ns")
+    store.delete_map("never-written")
+    assert store.add_if_absent("ns", "a", 2) is True
+    assert store.incr("ns", "n") == 1
+    assert store.items("ns") == [("a", 2), ("n", 1)]
+    assert "ns" in store.namespaces() and "never-written" not in store.namespaces()
+
+
+def test_a_service_store_deletes_a_map_even_on_a_store_without_delete_map():
+    class OlderStore:  # a store written before delete_map existed
+        def __init__(self):
+            self.inner = MemoryStore()
+
+        def __getattr__(self, name):
+            if name == "delete_map":
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    older = OlderStore()
+    view = ServiceStore(older, "svc")
+    view.put("ns", "a", 1)
+    view.put("ns", "b", 2)
+    view.put("kept", "a", 3)
+    view.delete_map("ns")
+    assert view.items("ns") == [] and view.items("kept") == [("a", 3)]

@@ -90,12 +90,11 @@ def _start(ctx: Context, *, kind: str, id_field: str) -> dict[str, Any] | Reply:
     name, cert_number = checks.require_identity(params, empty_code="init.400", today=ctx.clock())
     checks.check_metainfo(params.get("metainfo"), _settings(ctx))
     _screen_attack(ctx, cert_number, name)
-    _refuse_identity(ctx, cert_number)
+    scenario = _refuse_identity(ctx, cert_number)
     outcome, refusal = _requested_outcome(ctx)
     if refusal is not None:
         return refusal
     if outcome is None:
-        scenario = models.scenario_for(ctx.store, cert_number)
         outcome = scenario if scenario is not None and _is_outcome(ctx, scenario) else None
     now = ctx.clock()
     biz_id, query_id = models.new_ids(ctx.request_rng, now)
@@ -118,9 +117,9 @@ def _screen_attack(ctx: Context, cert_number: str, name: str) -> None:
                                           f"{rule['window_seconds']} s; {rule['max_names_per_identity']} allowed")
 
 
-def _refuse_identity(ctx: Context, cert_number: str) -> None:
+def _refuse_identity(ctx: Context, cert_number: str) -> str | None:
     """An identity with no reference photo (530), one a scenario marked (530, 540, B110...) or that
-    failed too often (540)."""
+    failed too often (540). Otherwise the identity's scenario, read once for the whole request."""
     if cert_number in _settings(ctx).get("without_reference_photo", ()):
         raise ServiceError("530", detail="the identity has no reference photo (x-behaviour.without_reference_photo)")
     scenario = models.scenario_for(ctx.store, cert_number)
@@ -128,6 +127,7 @@ def _refuse_identity(ctx: Context, cert_number: str) -> None:
         raise ServiceError(scenario)
     if models.failures(ctx.store, cert_number) >= int(_settings(ctx).get("max_failures", 5)):
         raise ServiceError("540")
+    return scenario
 
 
 # --- query / queryH5 ------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def _ending(ctx: Context, record: dict[str, Any]) -> str | None:
         outcome = models.PASSED
     if outcome in (None, models.PENDING, "300"):
         return None
-    models.end_verification(ctx.store, record, outcome, now)
+    models.end_verification(ctx.store, record, outcome, now, models.Retention.of(_settings(ctx)))
     return outcome
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from simulator.auth import aliyun_rpc
+from simulator.services.aliyun_saf import models
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
 HOST = "saf.cn-shanghai.aliyuncs.com"
@@ -78,6 +79,14 @@ class Saf:
     @property
     def store(self):
         return self.simulator.service_store("aliyun-saf")
+
+    def verification(self, biz_id: str) -> dict[str, Any] | None:
+        """The verification the store holds under ``biz_id`` (expired or not), or None."""
+        return models.find_verification(self.store, biz_id)
+
+    def verifications_held(self) -> int:
+        return sum(len(self.store.items(ns.removeprefix("aliyun-saf:")))
+                   for ns in self.simulator.store.namespaces("aliyun-saf:verifications@") if not ns.endswith("@periods"))
 
     def call(self, service_parameters: Any, *, key: tuple[str, str] = DEMO, fmt: str | None = "JSON",
              headers: dict[str, str] | None = None, nonce: str | None = None, timestamp: datetime | str | None = None,

@@ -56,4 +56,4 @@ def test_the_verification_belongs_to_the_key_that_opened_it(saf):
     data = saf.started(key=LOW_QPS)
     saf.clock.advance(5)
     assert saf.query(data, key=LOW_QPS).code == 200
-    assert saf.store.get("verifications", data["bizId"])["certNumber"] == ZHANG_SAN
+    assert saf.verification(data["bizId"])["certNumber"] == ZHANG_SAN

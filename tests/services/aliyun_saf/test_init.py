@@ -20,7 +20,7 @@ def test_init_creates_a_verification_with_biz_id_and_query_id(saf, method, id_fi
     assert set(body["Data"]) == {id_field, "bizId"}
     assert re.fullmatch(r"ZSTP20260301\d{20}", body["Data"]["bizId"])
     assert re.fullmatch(r"[0-9a-f]{32}", body["Data"][id_field])
-    stored = saf.store.get("verifications", body["Data"]["bizId"])
+    stored = saf.verification(body["Data"]["bizId"])
     assert stored["certNumber"] == ZHANG_SAN and stored["kind"] == ("h5" if method == "initH5" else "app")
 
 

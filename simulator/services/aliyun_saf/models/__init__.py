@@ -3,10 +3,14 @@ multi-worker stores.
 
 Namespaces:
 
-* ``verifications``: bizId → the verification init/initH5 created, and how it ended; kept for
-  ``x-behaviour.verification_ttl_seconds`` of simulator clock after init, at most
-  ``x-behaviour.max_verifications_per_key`` an AccessKeyId (the oldest forgotten first);
-* ``verification-count``: how many verifications were created (their order, and when to sweep);
+* ``verifications@<period>``: bizId → the verification init/initH5 created in that period of
+  ``x-behaviour.verification_ttl_seconds`` of simulator clock, and how it ended; answered for the TTL
+  after init, forgotten a whole period at a time once every record in it has expired
+  (``verifications@periods`` names the periods; :class:`~simulator.store.buckets.TimeBuckets`);
+* ``verification-order``: AccessKeyId → how many verifications that key created (each one's order);
+* ``verification-slots``: "<AccessKeyId>:<order modulo the cap>" → [period, bizId] of that key's
+  verification in that slot: the one ``x-behaviour.max_verifications_per_key`` inits later forgets
+  it, so a key keeps at most that many (the oldest forgotten first);
 * ``failures``: certNumber → how many verifications of that identity failed (540 past the limit);
 * ``scenarios``: certNumber → how that identity's next verifications end, or which init code it gets;
 * ``persons``: certNumber → the face-model person who holds that identity: bound in tests, or the
@@ -27,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.store import ServiceStore
+from simulator.store.buckets import TimeBuckets
 
 PASSED = "passed"
 PENDING = "pending"
@@ -56,67 +61,98 @@ class Retention:
         return cls(float(settings.get("verification_ttl_seconds", cls.ttl_seconds)),
                    int(settings.get("max_verifications_per_key", cls.max_per_key)))
 
-
-SWEEP_EVERY = 100  # new verifications between two sweeps of the expired and the surplus ones
+    def periods(self, store: ServiceStore) -> TimeBuckets:
+        """Where verifications live: one namespace per TTL of simulator clock."""
+        return TimeBuckets(store, "verifications", self.ttl_seconds)
 
 
 def create_verification(store: ServiceStore, *, biz_id: str, query_id: str, kind: str, name: str,
                         cert_number: str, access_key_id: str, now: datetime, outcome: str | None,
                         retention: Retention = Retention()) -> dict[str, Any]:
-    order = store.incr("verification-count", "created")
+    """Keep a new verification. Every store call here is one key's: no init reads all verifications."""
+    order = store.incr("verification-order", access_key_id)
     record = {
         "bizId": biz_id, "queryId": query_id, "kind": kind, "name": name, "certNumber": cert_number,
         "accessKeyId": access_key_id, "createdAt": now.isoformat(), "outcome": outcome, "endedAt": None,
         "order": order,
     }
-    store.put("verifications", biz_id, record)
-    if order % SWEEP_EVERY == 0:
-        forget_stale_verifications(store, now, retention)
+    periods = retention.periods(store)
+    period = periods.period(now)
+    store.put(periods.namespace(period), biz_id, record)
+    if periods.note(period):  # the first verification of a new period: the old periods may go
+        forget_expired_verifications(store, now, retention)
+    _take_slot(store, periods, access_key_id, order, [period, biz_id], retention.max_per_key)
     return record
+
+
+def _take_slot(store: ServiceStore, periods: TimeBuckets, access_key_id: str, order: int, place: list[Any],
+               max_per_key: int) -> None:
+    """The key's verifications take turns in ``max_per_key`` slots: this one forgets the one
+    ``max_per_key`` inits older, so the key keeps exactly its newest ``max_per_key``."""
+    slot = f"{access_key_id}:{order % max_per_key}"
+    if order > max_per_key:
+        older = store.get("verification-slots", slot)
+        if older is not None:
+            store.delete(periods.namespace(older[0]), older[1])
+    store.put("verification-slots", slot, place)
 
 
 def find_verification(store: ServiceStore, biz_id: str, now: datetime | None = None,
                       retention: Retention = Retention()) -> dict[str, Any] | None:
     """The verification, unless there is none or (given ``now``) it has expired: then it is forgotten."""
-    record = store.get("verifications", biz_id)
-    if record is not None and now is not None and elapsed_seconds(record, now) >= retention.ttl_seconds:
-        store.delete("verifications", biz_id)
+    found = _locate(store, biz_id, now, retention)
+    if found is None:
+        return None
+    namespace, record = found
+    if now is not None and elapsed_seconds(record, now) >= retention.ttl_seconds:
+        store.delete(namespace, biz_id)
         return None
     return record
 
 
-def forget_stale_verifications(store: ServiceStore, now: datetime, retention: Retention) -> int:
-    """Forget the expired verifications, and each AccessKeyId's oldest past its cap; how many went.
+def _locate(store: ServiceStore, biz_id: str, now: datetime | None, retention: Retention) -> tuple[str, dict[str, Any]] | None:
+    """(namespace, record) of a verification: with ``now``, looked for in this period, the one
+    before (the only ones holding unexpired records) and the one after (made before the clock was
+    set back); without it, in every period held."""
+    periods = retention.periods(store)
+    if now is None:
+        candidates = list(reversed(periods.periods()))
+    else:
+        current = periods.period(now)
+        candidates = [current, current - 1, current + 1]
+    for period in candidates:
+        record = store.get(periods.namespace(period), biz_id)
+        if record is not None:
+            return periods.namespace(period), record
+    return None
 
-    Between two sweeps a key holds at most ``max_per_key + SWEEP_EVERY`` verifications."""
-    forgotten = 0
-    kept: dict[str, list[tuple[int, str]]] = {}
-    for biz_id, record in store.items("verifications"):
-        if elapsed_seconds(record, now) >= retention.ttl_seconds:
-            forgotten += store.delete("verifications", biz_id)
-        else:
-            kept.setdefault(str(record.get("accessKeyId", "")), []).append((int(record.get("order", 0)), biz_id))
-    for entries in kept.values():
-        for _order, biz_id in sorted(entries)[:max(0, len(entries) - retention.max_per_key)]:
-            forgotten += store.delete("verifications", biz_id)
-    return forgotten
+
+def forget_expired_verifications(store: ServiceStore, now: datetime, retention: Retention) -> int:
+    """Forget the periods whose every verification has expired (and any after the next, which only a
+    clock set back leaves), one store call each; how many periods went."""
+    periods = retention.periods(store)
+    current = periods.period(now)
+    return periods.forget_all_but((current - 1, current, current + 1))
 
 
-def end_verification(store: ServiceStore, record: dict[str, Any], outcome: str, now: datetime) -> dict[str, Any]:
+def end_verification(store: ServiceStore, record: dict[str, Any], outcome: str, now: datetime,
+                     retention: Retention = Retention()) -> dict[str, Any]:
     """Fix how a verification ended; a failure counts against its identity once."""
     record = {**record, "outcome": outcome, "endedAt": now.isoformat()}
-    store.put("verifications", record["bizId"], record)
+    periods = retention.periods(store)
+    store.put(periods.namespace(periods.period(datetime.fromisoformat(record["createdAt"]))), record["bizId"], record)
     if outcome != PASSED:
         record_failure(store, record["certNumber"])
     return record
 
 
-def set_outcome(store: ServiceStore, biz_id: str, outcome: str) -> bool:
+def set_outcome(store: ServiceStore, biz_id: str, outcome: str, retention: Retention = Retention()) -> bool:
     """Decide how a pending verification will end; False when there is no such verification or it has ended."""
-    record = find_verification(store, biz_id)
-    if record is None or record.get("endedAt"):
+    found = _locate(store, biz_id, None, retention)
+    if found is None or found[1].get("endedAt"):
         return False
-    store.put("verifications", biz_id, {**record, "outcome": outcome})
+    namespace, record = found
+    store.put(namespace, biz_id, {**record, "outcome": outcome})
     return True
 
 
