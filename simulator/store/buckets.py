@@ -66,3 +66,15 @@ class TimeBuckets:
                 self.store.delete_map(self.namespace(period))
                 forgotten += 1
         return forgotten
+
+
+def count_in_period(store: ServiceStore, name: str, key: str, instant: datetime, seconds: float) -> int:
+    """Count one more for ``key`` in the current period of ``seconds`` (a rate limit's second or
+    minute); how many it has now. Only the current period is ever read, so the first count of a
+    new period forgets every other one whole, however long the gap since the last count."""
+    periods = TimeBuckets(store, name, seconds)
+    period = periods.period(instant)
+    count = store.incr(periods.namespace(period), key)
+    if count == 1 and periods.note(period):
+        periods.forget_all_but((period,))
+    return count

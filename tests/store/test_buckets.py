@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from simulator.store import ServiceStore
-from simulator.store.buckets import TimeBuckets
+from simulator.store.buckets import TimeBuckets, count_in_period
 from tests.store.counting import CountingStore
 
 START = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)  # the start of a 15-minute period
@@ -62,3 +62,12 @@ def test_a_period_goes_in_the_same_few_store_calls_however_many_records_it_holds
 def test_a_period_cannot_be_empty_of_time():
     with pytest.raises(ValueError):
         TimeBuckets(ServiceStore(CountingStore(), "svc"), "things", 0)
+
+
+def test_a_count_restarts_each_period_and_a_gap_leaves_no_old_period_behind(store):
+    view = ServiceStore(store, "svc")
+    counts = [count_in_period(view, "flow", key, START + timedelta(seconds=second), 1)
+              for second, key in ((0, "a"), (0, "a"), (0, "b"), (3, "a"), (3, "a"), (9, "b"))]
+    assert counts == [1, 2, 1, 1, 2, 1]
+    assert [ns for ns in store.namespaces("svc:flow@") if not ns.endswith("@periods")] == \
+        [f"svc:flow@{int(START.timestamp()) + 9}"]  # seconds 0 and 3 went, though second 8 saw no call

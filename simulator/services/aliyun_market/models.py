@@ -15,6 +15,7 @@ from simulator.core.http import loads as load_json
 from simulator.imaging.decode import DecodedImage, ImageError, decode_base64, decode_image, inspect_image
 from simulator.imaging.remote import fetch_image
 from simulator.pipeline.context import Context
+from simulator.store.buckets import count_in_period
 
 QUOTA_NS = "quota"
 FLOW_NS = "flow"
@@ -59,10 +60,7 @@ def _flow_control(ctx: Context, error: str, counter: str, limit: Any, who: str) 
     """Count this call in the current second of the simulator clock; ``error`` past ``limit`` (None: no limit)."""
     if limit is None:
         return
-    second = int(ctx.clock().timestamp())
-    calls = ctx.store.incr(FLOW_NS, f"{counter}:{second}")
-    if calls == 1:  # a new second: the previous one is never read again
-        ctx.store.delete(FLOW_NS, f"{counter}:{second - 1}")
+    calls = count_in_period(ctx.store, FLOW_NS, counter, ctx.clock(), 1)
     if calls > int(limit):
         raise ServiceError(error, detail=f"call {calls} within one second; {who} may make {limit} per second")
 

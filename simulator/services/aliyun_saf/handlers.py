@@ -110,8 +110,7 @@ def _screen_attack(ctx: Context, cert_number: str, name: str) -> None:
     rule = _settings(ctx).get("risk_control") or {}
     if not rule:
         return
-    window = int(ctx.clock().timestamp() // float(rule["window_seconds"]))
-    names = models.note_name_tried(ctx.store, cert_number, name, window)
+    names = models.note_name_tried(ctx.store, cert_number, name, ctx.clock(), float(rule["window_seconds"]))
     if names > int(rule["max_names_per_identity"]):
         raise ServiceError("B110", detail=f"certNumber tried with {names} different names within "
                                           f"{rule['window_seconds']} s; {rule['max_names_per_identity']} allowed")

@@ -24,6 +24,7 @@ from simulator.imaging.decode import (
 )
 from simulator.imaging.remote import MissingImageUrl, fetch_image
 from simulator.pipeline.context import Context
+from simulator.store.buckets import count_in_period
 
 PROJECT_ID = re.compile(r"^[0-9a-f]{32}$")
 OBS_REGION_HOST = re.compile(r"\.obs\.(?P<region>[a-z0-9-]+)\.myhuaweicloud\.com$")
@@ -63,10 +64,7 @@ def check_flow_control(ctx: Context) -> None:
     if limit is None:
         return
     account = credential.get("ak") or credential.get("user", "")
-    second = int(ctx.clock().timestamp())
-    calls = ctx.store.incr(FLOW_NS, f"{account}:{second}")
-    if calls == 1:  # a new second: the previous one is never read again
-        ctx.store.delete(FLOW_NS, f"{account}:{second - 1}")
+    calls = count_in_period(ctx.store, FLOW_NS, account, ctx.clock(), 1)
     if calls > int(limit):
         raise ServiceError("APIGW.0308", detail=f"call {calls} within one second; the account may make {limit}")
 

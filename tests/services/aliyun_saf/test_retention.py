@@ -92,3 +92,14 @@ def test_an_inits_store_calls_do_not_depend_on_how_many_verifications_are_held(c
     assert few.operations() == many.operations()
     assert ("delete_map", "aliyun-saf:verifications@" + str(int(START.timestamp() // TTL))) in few.calls
     assert few.scans() == [("items", "aliyun-saf:verifications@periods")]  # the registry only, never the records
+
+
+def test_names_tried_are_kept_for_the_current_risk_control_window_only(saf):
+    window = load_contracts(services=["aliyun-saf"])["aliyun-saf"].raw["x-behaviour"]["risk_control"]["window_seconds"]
+    for name in ("张三", "张叁", "章三"):
+        saf.started(name=name)
+    assert saf.init(name="张山").json["Code"] != 200  # B110: a fourth name within the window
+    saf.clock.advance(window)
+    assert saf.started(name="张山")  # a new window: the names tried in the last one are forgotten
+    held = [ns for ns in saf.simulator.store.namespaces("aliyun-saf:names_tried@") if not ns.endswith("@periods")]
+    assert len(held) == 1 and len(saf.store.items(held[0].removeprefix("aliyun-saf:"))) == 2  # 张山 and its count

@@ -16,10 +16,11 @@ Namespaces:
 * ``persons``: certNumber → the face-model person who holds that identity: bound in tests, or the
   person in the first untagged live photo matched against it (default: an id made from the
   certNumber, so the certNumber itself never shows in an image);
-* ``qps``: "<AccessKeyId>:<second>" → requests in that second of the simulator clock;
-* ``user_flow``: "<AccessKeyId>:<minute>" → calls the gateway let through in that minute;
-* ``names_tried``: "<certNumber>:<window>:<name>" → seen, and "<certNumber>:<window>" → how many
-  different names init tried with that number in that window (risk control B110).
+* ``qps@<second>``: AccessKeyId → requests in that second of the simulator clock;
+* ``user_flow@<minute>``: AccessKeyId → calls the gateway let through in that minute;
+* ``names_tried@<window>``: "<certNumber>:<name>" → seen, and certNumber → how many different
+  names init tried with that number in that window (risk control B110).
+  Only the current second, minute or window is kept (:func:`~simulator.store.buckets.count_in_period`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator.store import ServiceStore
-from simulator.store.buckets import TimeBuckets
+from simulator.store.buckets import TimeBuckets, count_in_period
 
 PASSED = "passed"
 PENDING = "pending"
@@ -206,20 +207,21 @@ def claim_holder(store: ServiceStore, cert_number: str, person: str) -> str:
 
 def count_request(store: ServiceStore, access_key_id: str, now: datetime) -> int:
     """How many requests this key made in the current second of the simulator clock, this one included."""
-    second = int(now.timestamp())
-    store.delete("qps", f"{access_key_id}:{second - 1}")  # only the current second matters: keep the store small
-    return store.incr("qps", f"{access_key_id}:{second}")
+    return count_in_period(store, "qps", access_key_id, now, 1)
 
 
 def count_user_call(store: ServiceStore, access_key_id: str, now: datetime) -> int:
     """How many calls this key's user made in the current minute of the simulator clock, this one included."""
-    minute = int(now.timestamp() // 60)
-    store.delete("user_flow", f"{access_key_id}:{minute - 1}")
-    return store.incr("user_flow", f"{access_key_id}:{minute}")
+    return count_in_period(store, "user_flow", access_key_id, now, 60)
 
 
-def note_name_tried(store: ServiceStore, cert_number: str, name: str, window: int) -> int:
-    """Remember that init tried ``name`` with this number in this window; how many different names it has tried."""
-    if store.add_if_absent("names_tried", f"{cert_number}:{window}:{name}", True):
-        return store.incr("names_tried", f"{cert_number}:{window}")
-    return int(store.get("names_tried", f"{cert_number}:{window}", 0))
+def note_name_tried(store: ServiceStore, cert_number: str, name: str, now: datetime, window_seconds: float) -> int:
+    """Remember that init tried ``name`` with this number in the current window; how many different
+    names it has tried in it. Only the current window is read: a new one forgets the others whole."""
+    windows = TimeBuckets(store, "names_tried", window_seconds)
+    window = windows.period(now)
+    if not store.add_if_absent(windows.namespace(window), f"{cert_number}:{name}", True):
+        return int(store.get(windows.namespace(window), cert_number, 0))
+    if windows.note(window):
+        windows.forget_all_but((window,))
+    return store.incr(windows.namespace(window), cert_number)
