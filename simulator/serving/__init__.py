@@ -1,6 +1,6 @@
 """Production serving: several worker processes answering every deployment port.
 
-``apisim serve`` picks one of three servers:
+``apisim serve`` picks one of four servers:
 
 * ``granian`` (default): a pre-fork master builds the :class:`Simulator` once
   (contracts loaded and checked, validators compiled, routes built, demo state
@@ -11,6 +11,9 @@
   connections across them. Requests reach :meth:`Simulator.handle` through a
   small RSGI adapter (:mod:`.rsgi`; no Flask on this path: the adapter builds the
   same ``SimRequest`` the Flask app builds).
+* ``httptools``: the same master and workers, each answering every port with apisim's own
+  HTTP/1.1 server (:mod:`.http1`, :mod:`.http1_worker`): httptools parses in the worker's event
+  loop and ``Simulator.handle`` is called there, with no hand-off between threads.
 * ``gunicorn``: the Flask app with gthread workers, all ports bound by the
   master (``preload_app``, so the same once-only preparation).
 * ``dev``: the single-process werkzeug server (:class:`SimulatorServer`).
@@ -21,7 +24,8 @@ created through one worker is seen by the next request on another. Each worker
 journals to a partition of its own (see :class:`~simulator.pipeline.journal.Journal`).
 
 The package, one module per job: :mod:`.stores` (the store several workers share), :mod:`.rsgi`
-(the RSGI adapter and its fault injector), :mod:`.prefork` (granian's master and workers),
+(the RSGI adapter and its fault injector), :mod:`.prefork` (the pre-fork master, granian's worker body),
+:mod:`.http1` and :mod:`.http1_worker` (apisim's own HTTP/1.1 connection and worker),
 :mod:`.granian_native` (the adapter over granian's internals), :mod:`.gunicorn_server` and
 :mod:`.gunicorn_worker`, :mod:`.process` (what every worker process needs: its end with its
 master, a core, a frozen heap, free ports). Why granian: docs/performance.md.
@@ -42,7 +46,7 @@ from simulator.simulator import Simulator
 
 __all__ = ["SERVERS", "default_workers", "serve"]
 
-SERVERS = ("granian", "gunicorn", "dev")
+SERVERS = ("granian", "httptools", "gunicorn", "dev")
 
 
 def default_workers() -> int:
@@ -63,6 +67,7 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
         raise ValueError("the dev server is one process: use --server granian or gunicorn for --workers > 1")
     store_url, cleanup = store_for(workers, config.store_url)
     config = replace(config, store_url=store_url, dropped_connections=server != "granian" or can_drop_connections())
+    _check_installed(server)  # in the master, not in every worker
     try:
         simulator = Simulator(config)  # once, in the master: the workers inherit it prepared
         if server == "dev":
@@ -72,13 +77,24 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
 
             serve_gunicorn(simulator, workers, lambda: on_ready(simulator))
         else:
-            from simulator.serving.prefork import GranianServer
+            from simulator.serving.prefork import PreforkServer, run_granian_worker
 
-            GranianServer(simulator, workers, pin_workers, orphan_cleanup=lambda: (cleanup(), on_orphaned())) \
-                .serve_forever(lambda: on_ready(simulator))
+            if server == "httptools":
+                from simulator.serving.http1_worker import serve_ports as run_worker
+            else:
+                run_worker = run_granian_worker
+            PreforkServer(simulator, workers, run_worker, pin_workers,
+                          orphan_cleanup=lambda: (cleanup(), on_orphaned())).serve_forever(lambda: on_ready(simulator))
         return 0
     finally:
         cleanup()
+
+
+def _check_installed(server: str) -> None:
+    if server == "granian":
+        import granian  # noqa: F401
+    elif server == "httptools":
+        import httptools  # noqa: F401
 
 
 def _serve_dev(simulator: Simulator, on_ready: Callable[[Simulator], None]) -> int:

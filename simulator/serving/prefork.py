@@ -1,5 +1,7 @@
-"""``apisim serve`` (granian): a master that prepares the simulator once, forks the workers and
-keeps them running; each worker serves every deployment port (:mod:`.granian_native`)."""
+"""``apisim serve`` (granian, httptools): a master that prepares the simulator once, forks the workers
+and keeps them running; each worker serves every deployment port, with granian's Rust workers
+(:func:`run_granian_worker`, :mod:`.granian_native`) or apisim's own HTTP/1.1 server
+(:func:`simulator.serving.http1_worker.serve_ports`)."""
 
 from __future__ import annotations
 
@@ -20,12 +22,28 @@ from simulator.simulator import Simulator
 log = logging.getLogger("apisim.serving")
 
 
-class GranianServer:
-    """A master process and ``workers`` forked workers, each serving every deployment port."""
+WorkerBody = Callable[[Simulator, list[int]], None]
 
-    def __init__(self, simulator: Simulator, workers: int, pin_workers: bool = True,
-                 orphan_cleanup: Callable[[], None] = lambda: None):
+
+def run_granian_worker(simulator: Simulator, ports: list[int]) -> None:
+    """A worker's body under granian: its Rust workers, one per port (the embedded servers if not)."""
+    app = RSGIApp(simulator)
+    raise_open_file_limit()
+    try:
+        granian_native.serve_ports_natively(app, simulator.config.host, ports)
+    except granian_native.NativeWorkersUnavailable as exc:
+        log.warning("granian's native workers are unavailable (%s); serving with embedded servers", exc)
+        asyncio.run(granian_native.serve_ports_embedded(app, simulator.config.host, ports))
+
+
+class PreforkServer:
+    """A master process and ``workers`` forked workers, each running ``run_worker(simulator, ports)``
+    to serve every deployment port until SIGTERM."""
+
+    def __init__(self, simulator: Simulator, workers: int, run_worker: WorkerBody = run_granian_worker,
+                 pin_workers: bool = True, orphan_cleanup: Callable[[], None] = lambda: None):
         self.simulator = simulator
+        self.run_worker = run_worker
         self.workers = max(1, workers)
         self.pin_workers = pin_workers
         self.ports = simulator.ports()
@@ -35,8 +53,6 @@ class GranianServer:
         self._master = os.getpid()
 
     def serve_forever(self, ready: Callable[[], None] = lambda: None) -> None:
-        import granian  # noqa: F401  (fail in the master, not in every worker)
-
         check_ports_free(self.simulator.config.host, self.ports)
         close_store(self.simulator)
         freeze_prepared_objects()
@@ -77,7 +93,7 @@ class GranianServer:
                 self.simulator.journal.partition = f"worker-{index + 1}"  # no waiting on each other's entries
                 if self.pin_workers:
                     pin_to_one_core(index)
-                self._worker()
+                self.run_worker(self.simulator, self.ports)
             except BaseException:  # noqa: BLE001 - a worker must never return into the master's code
                 log.exception("worker %d failed", index + 1)
                 code = 1
@@ -86,15 +102,6 @@ class GranianServer:
                     self.orphan_cleanup()
                 os._exit(code)
         self._children[pid] = index
-
-    def _worker(self) -> None:
-        app = RSGIApp(self.simulator)
-        raise_open_file_limit()
-        try:
-            granian_native.serve_ports_natively(app, self.simulator.config.host, self.ports)
-        except granian_native.NativeWorkersUnavailable as exc:
-            log.warning("granian's native workers are unavailable (%s); serving with embedded servers", exc)
-            asyncio.run(granian_native.serve_ports_embedded(app, self.simulator.config.host, self.ports))
 
     def _request_stop(self, signum: int, frame: object) -> None:
         if self._stopping:

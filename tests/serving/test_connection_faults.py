@@ -23,7 +23,7 @@ def post_token(port: int) -> int:
         connection.close()
 
 
-@pytest.mark.parametrize("server", ["granian", "gunicorn", "dev"])
+@pytest.mark.parametrize("server", ["granian", "httptools", "gunicorn", "dev"])
 @pytest.mark.parametrize("action, seen", [("reset", ConnectionResetError),
                                           ("disconnect", (http.client.RemoteDisconnected, ConnectionResetError))])
 def test_a_connection_fault_reaches_the_client_and_the_next_request_is_answered(server, action, seen):
