@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=positive, default=None, metavar="N",
                        help="worker processes (default: the number of cores; dev: 1)")
     serve.add_argument("--no-pin", dest="pin_workers", action="store_false",
-                       help="let the kernel move granian or httptools workers between cores (default: each worker keeps to one)")
+                       help="let the kernel move granian workers between cores (default: each keeps to one; httptools workers never do)")
     serve.add_argument("--store", metavar="URL", dest="store_url",
                        help="memory:// (one worker), sqlite:///path.db (default with several workers: a fresh temporary "
                             "file) or redis://host:port/db")

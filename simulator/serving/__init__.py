@@ -83,7 +83,10 @@ def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | No
                 from simulator.serving.http1_worker import serve_ports as run_worker
             else:
                 run_worker = run_granian_worker
-            PreforkServer(simulator, workers, run_worker, pin_workers,
+            # Pinning is for granian's hand-offs between its threads; an httptools worker is one
+            # thread, and pinned it could not leave a core that another process keeps busy.
+            pin = pin_workers and server == "granian"
+            PreforkServer(simulator, workers, run_worker, pin,
                           orphan_cleanup=lambda: (cleanup(), on_orphaned())).serve_forever(lambda: on_ready(simulator))
         return 0
     finally:

@@ -159,8 +159,8 @@ def _worker_cores(server: ServedSimulator) -> list[set[int]]:
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="core affinity is Linux's")
-@pytest.mark.parametrize("args, pinned", [([], True), (["--no-pin"], False)])
-def test_each_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
+@pytest.mark.parametrize("args, pinned", [([], True), (["--no-pin"], False), (["--server", "httptools"], False)])
+def test_each_granian_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
     cores = sorted(os.sched_getaffinity(0))
     with ServedSimulator(["--workers", "2", "--service", "huawei-ocr", *args], port_base=free_port_base()) as server:
         found = _worker_cores(server)
