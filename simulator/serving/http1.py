@@ -60,6 +60,7 @@ TIMEOUT_ANSWER = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain\r\n
                   b"content-length: 16\r\n\r\nrequest timeout\n")
 BAD_REQUEST_ANSWER = (b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\nconnection: close\r\n"
                       b"content-length: 20\r\n\r\nbad request framing\n")
+SERVER_ERROR_ANSWER = b"HTTP/1.1 500 Internal Server Error\r\nconnection: close\r\ncontent-length: 0\r\n\r\n"
 HEAD_TOO_LARGE_ANSWER = (b"HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\n"
                          b"content-length: 0\r\n\r\n")
 ADMIN_TOO_LARGE = (413, [("content-type", "application/json"), ("connection", "close")],
@@ -123,6 +124,10 @@ class HttpConnection(asyncio.Protocol):
         except httptools.HttpParserUpgrade:  # an Upgrade or CONNECT: answered as HTTP, then closed
             if not self.closing:
                 self.close()
+        except httptools.HttpParserCallbackError:  # a fault of apisim's, not the client's: said out loud
+            log.exception("%s: answering a request failed", self.site.name)
+            if not self.closing:
+                self._answer_and_close(SERVER_ERROR_ANSWER, "")
         except httptools.HttpParserError as exc:
             if not self.closing:
                 self._answer_and_close(BAD_REQUEST_ANSWER, f"broken framing: {exc}")
@@ -217,8 +222,7 @@ class HttpConnection(asyncio.Protocol):
                 response = site.simulator.handle(request)
             except Exception:  # noqa: BLE001 - granian answers a 500 too; the pipeline should never get here
                 log.exception("%s %s failed", self.method, path)
-                self._answer_and_close(b"HTTP/1.1 500 Internal Server Error\r\nconnection: close\r\n"
-                                       b"content-length: 0\r\n\r\n", "")
+                self._answer_and_close(SERVER_ERROR_ANSWER, "")
                 return
             if isinstance(response, TransportFault):
                 self._carry_out(response)
