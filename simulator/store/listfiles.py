@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from simulator.store.process import current_pid, flocked
+from simulator.store.process import current_pid, flocked, open_shared_file
 
 SEGMENT = 1024
 _META = struct.Struct("<qqqq")  # next position, open segment's first position, keep (0: none), clears
@@ -72,7 +72,7 @@ class ListFiles:
             if ns is not None and not folder.exists():
                 folder.mkdir(exist_ok=True)
                 (folder / "name").write_text(ns, "utf-8")
-            fd = local.fds[folder.name] = os.open(folder / "meta", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = local.fds[folder.name] = open_shared_file(str(folder / "meta"))
         return fd
 
     @contextmanager

@@ -81,13 +81,13 @@ class SharedCounter:
     def _lock_fd(self) -> int:
         local = self._local
         if getattr(local, "pid", None) != _pid:
-            local.fd, local.pid = _open(self.path), _pid
+            local.fd, local.pid = open_shared_file(self.path), _pid
         return local.fd
 
     def _mapped(self) -> mmap.mmap:
         mapping = self._mapping
         if mapping is None or self._mapping_pid != _pid:
-            fd = _open(self.path)
+            fd = open_shared_file(self.path)
             try:
                 if os.fstat(fd).st_size < _COUNTER.size:
                     os.ftruncate(fd, _COUNTER.size)  # zero-filled; two processes doing it at once agree
@@ -110,5 +110,6 @@ class SharedCounter:
 _COUNTER = struct.Struct("<Q")
 
 
-def _open(path: str) -> int:
+def open_shared_file(path: str) -> int:
+    """A file the stores share between processes, opened read-write (created 0600, closed on exec)."""
     return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)

@@ -38,7 +38,7 @@ from typing import Any, Iterator
 
 from simulator.store.base import json_bytes, json_text, key_text, text_key
 from simulator.store.listfiles import ListFiles
-from simulator.store.process import SharedCounter, current_pid, flocked
+from simulator.store.process import SharedCounter, current_pid, flocked, open_shared_file
 
 _MAPS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (
@@ -90,7 +90,7 @@ class _Database:
             local.conn = self._connect()
             # Its own open file for the write lock: flock excludes other open files, so one shared
             # between threads (or inherited across fork) would not keep them apart.
-            local.lock_fd = _open_file(self.path + ".lock")
+            local.lock_fd = open_shared_file(self.path + ".lock")
             local.read_version = None  # what the parent process read is not this connection's
             local.pid = current_pid()
         return local.conn
@@ -116,10 +116,6 @@ class _Database:
             os.close(local.lock_fd)
         self._local = threading.local()
         self._generation.close()
-
-
-def _open_file(path: str) -> int:
-    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
 
 class SQLiteStore:
