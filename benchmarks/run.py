@@ -64,10 +64,16 @@ def signed_saf_paths(count: int) -> list[str]:
             for i in range(count)]
 
 
-def apisim_startup_all_contracts(workers: int) -> tuple[float, float]:
+def server_option(args: argparse.Namespace) -> list[str]:
+    """``--server NAME`` when the run names one; otherwise ``apisim serve``'s own default is measured."""
+    return ["--server", args.server] if args.server else []
+
+
+def apisim_startup_all_contracts(args: argparse.Namespace) -> tuple[float, float]:
     """Seconds from ``apisim serve`` (every contract) to its first answered request, and per-worker RSS."""
     base = free_port_block(100)
-    command = [sys.executable, "-m", "simulator", "serve", "--workers", str(workers), "--port-base", str(base)]
+    command = [sys.executable, "-m", "simulator", "serve", "--workers", str(args.workers), "--port-base", str(base),
+               *server_option(args)]
     started = time.perf_counter()
     with running(command, cwd=REPO) as process:
         wait_for_answer(f"http://{HOST}:{base + 1}/v3/auth/tokens", 60, data=b"{}",
@@ -80,7 +86,7 @@ def apisim_startup_all_contracts(workers: int) -> tuple[float, float]:
 def bench_apisim(args: argparse.Namespace, work: Path, image: str) -> list[Result]:
     base = free_port_block(60)
     command = [sys.executable, "-m", "simulator", "serve", "--workers", str(args.workers), "--port-base", str(base),
-               "--service", "huawei-ocr", "--service", "cdc-python", "--service", "aliyun-saf"]
+               *server_option(args), "--service", "huawei-ocr", "--service", "cdc-python", "--service", "aliyun-saf"]
     started = time.perf_counter()
     results = []
     with running(command, cwd=REPO) as process:
@@ -129,7 +135,7 @@ def table(results: list[Result], in_process: dict[str, float], startup_all: tupl
           args: argparse.Namespace) -> str:
     apisim_huawei = results[0]
     lines = [f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s on loopback; apisim --workers "
-             f"{args.workers} (granian, SQLite state); {machine()}", "",
+             f"{args.workers} ({args.server or 'default server'}, SQLite state); {machine()}", "",
              "| server | call | req/s | p50 ms | p99 ms | non-2xx | RSS MB | start-up s | apisim ÷ this |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
@@ -200,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", type=Path, help="install Prism and WireMock here and keep them (default: a temp folder)")
     parser.add_argument("--skip-peers", action="store_true", help="leave out Prism and WireMock (the bare Flask app stays)")
     parser.add_argument("--redis", action="store_true", help="also: two apisim serve processes on one redis-server")
+    parser.add_argument("--server", choices=("granian", "httptools"),
+                        help="apisim serve's HTTP server (default: whichever apisim serve uses by default)")
     args = parser.parse_args(argv)
     for tool in ("wrk",) + (() if args.skip_peers else ("npm", "java")) + (("redis-server",) if args.redis else ()):
         if shutil.which(tool) is None:
@@ -215,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {number + 1} of {args.runs} ...", file=sys.stderr, flush=True)
             runs.append(one_run(args, work, image, tools, canned))
         in_process = in_process_figures()
-        startup_all = apisim_startup_all_contracts(args.workers)
+        startup_all = apisim_startup_all_contracts(args)
         scale = None
         if args.redis:
             from scale import redis_figures

@@ -70,7 +70,8 @@ def two_servers(args: argparse.Namespace, work: Path, image: str, store_url: str
     bases = [free_port_block(60)]
     bases.append(bases[0] + 100)  # a second block clear of the first
     commands = [[sys.executable, "-m", "simulator", "serve", "--workers", "1", "--port-base", str(base),
-                 "--service", "huawei-ocr", "--store", store_url] for base in bases]
+                 "--service", "huawei-ocr", "--store", store_url,
+                 *(["--server", args.server] if getattr(args, "server", None) else [])] for base in bases]
     with running(commands[0], cwd=REPO), running(commands[1], cwd=REPO):
         urls = []
         for base in bases:
