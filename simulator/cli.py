@@ -117,9 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="then its body within this (default 30)")
     serve.add_argument("--max-connections", type=int, metavar="N",
                        help="connections open at once per port and worker (default 4096)")
-    serve.add_argument("--server", choices=("granian", "httptools", "gunicorn", "dev"), default="granian",
-                       help="granian (default): pre-fork workers; httptools: the same workers with apisim's own HTTP/1.1 server; "
-                            "gunicorn; dev: one process, werkzeug (docs/performance.md)")
+    serve.add_argument("--server", choices=("httptools", "granian", "gunicorn", "dev"), default="httptools",
+                       help="httptools (default): pre-fork workers with apisim's own HTTP/1.1 server; granian: the same "
+                            "workers with granian's; gunicorn; dev: one process, werkzeug (docs/performance.md)")
     serve.add_argument("--workers", type=positive, default=None, metavar="N",
                        help="worker processes (default: the number of cores; dev: 1)")
     serve.add_argument("--no-pin", dest="pin_workers", action="store_false",

@@ -2,16 +2,16 @@
 
 ``apisim serve`` picks one of four servers:
 
-* ``granian`` (default): a pre-fork master builds the :class:`Simulator` once
+* ``httptools`` (default) and ``granian``: a pre-fork master builds the :class:`Simulator` once
   (contracts loaded and checked, validators compiled, routes built, demo state
-  seeded), then forks the workers. Each worker runs one of granian's Rust
+  seeded), then forks the workers. Under granian each worker runs one of granian's Rust
   workers per deployment port, all on the worker's one event loop (see
   :mod:`.granian_native`, the one place granian's private API is used); every
   worker binds every port with ``SO_REUSEPORT`` and the kernel spreads
   connections across them. Requests reach :meth:`Simulator.handle` through a
   small RSGI adapter (:mod:`.rsgi`; no Flask on this path: the adapter builds the
   same ``SimRequest`` the Flask app builds).
-* ``httptools``: the same master and workers, each answering every port with apisim's own
+* ``httptools`` (the default): the same master and workers, each answering every port with apisim's own
   HTTP/1.1 server (:mod:`.http1`, :mod:`.http1_worker`): httptools parses in the worker's event
   loop and ``Simulator.handle`` is called there, with no hand-off between threads.
 * ``gunicorn``: the Flask app with gthread workers, all ports bound by the
@@ -28,7 +28,7 @@ The package, one module per job: :mod:`.stores` (the store several workers share
 :mod:`.http1` and :mod:`.http1_worker` (apisim's own HTTP/1.1 connection and worker),
 :mod:`.granian_native` (the adapter over granian's internals), :mod:`.gunicorn_server` and
 :mod:`.gunicorn_worker`, :mod:`.process` (what every worker process needs: its end with its
-master, a core, a frozen heap, free ports). Why granian: docs/performance.md.
+master, a core, a frozen heap, free ports). Why httptools, and why granian before it: docs/performance.md.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def serve(config: SimulatorConfig, *, server: str = "granian", workers: int | None = None,
+def serve(config: SimulatorConfig, *, server: str = "httptools", workers: int | None = None,
           on_ready: Callable[[Simulator], None] = lambda sim: None, pin_workers: bool = True,
           on_orphaned: Callable[[], None] = lambda: None) -> int:
     """Run until SIGINT/SIGTERM; ``on_ready(simulator)`` runs once every port accepts.

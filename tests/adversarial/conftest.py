@@ -1,5 +1,5 @@
-"""The adversarial suite's servers: ``apisim serve`` with granian (the default), with apisim's own
-HTTP/1.1 server (httptools) and with the dev server.
+"""The adversarial suite's servers: ``apisim serve`` with apisim's own HTTP/1.1 server (httptools,
+the default), with granian and with the dev server.
 
 Each runs in a child process on free loopback ports with its own SQLite store, and short read
 timeouts (2 s) so the tests can watch slow clients being cut off. After each case the test calls
@@ -22,8 +22,8 @@ from simulator.testing.served import ServedSimulator
 from .clients import normal_request_seconds
 
 SERVERS = {
-    "granian": ["--workers", "2"],
-    "httptools": ["--server", "httptools", "--workers", "2"],
+    "granian": ["--server", "granian", "--workers", "2"],
+    "httptools": ["--workers", "2"],
     "dev": ["--server", "dev", "--workers", "1"],
 }
 READ_TIMEOUTS = ["--header-timeout", "2", "--body-timeout", "2"]

@@ -14,7 +14,7 @@ repository. What is adapted, and only this:
 - **a server for snippets that need one**: a snippet that talks to a port and starts no server of its
   own gets the session's server: the one an earlier snippet left running (``apisim serve &``, or a
   snippet that is a foreground ``apisim serve``, run in the background until it answers), else one
-  the session starts (``apisim serve --urls-json urls.json``, the default server, granian).
+  the session starts (``apisim serve --urls-json urls.json``, the default server, httptools).
 
 A snippet passes when it exits 0, writes no traceback, gets no ``apisim_error`` from the admin API,
 and prints every JSON value its comments document (``# {"id": 1234, ...}``). Python snippets with

@@ -1,5 +1,5 @@
-"""``reset`` and ``disconnect`` faults under every ``apisim serve --server``, granian (the default)
-first: the client sees a connection reset / a connection closed without a response, and the same
+"""``reset`` and ``disconnect`` faults under every ``apisim serve --server``, httptools (the default),
+granian: the client sees a connection reset / a connection closed without a response, and the same
 worker answers the next request normally."""
 
 from __future__ import annotations

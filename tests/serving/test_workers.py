@@ -129,7 +129,7 @@ def unavailable(*args, **kwargs):
 
 granian_native.serve_ports_natively = unavailable
 config = SimulatorConfig(port_base=int(sys.argv[1]), services=["huawei-ocr"])
-sys.exit(serving.serve(config, workers=1, on_ready=lambda sim: print("ready", flush=True)))
+sys.exit(serving.serve(config, server="granian", workers=1, on_ready=lambda sim: print("ready", flush=True)))
 """
 
 
@@ -159,7 +159,8 @@ def _worker_cores(server: ServedSimulator) -> list[set[int]]:
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="core affinity is Linux's")
-@pytest.mark.parametrize("args, pinned", [([], True), (["--no-pin"], False), (["--server", "httptools"], False)])
+@pytest.mark.parametrize("args, pinned", [(["--server", "granian"], True), (["--server", "granian", "--no-pin"], False),
+                                          ([], False)])
 def test_each_granian_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
     cores = sorted(os.sched_getaffinity(0))
     with ServedSimulator(["--workers", "2", "--service", "huawei-ocr", *args], port_base=free_port_base()) as server:
