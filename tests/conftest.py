@@ -79,7 +79,7 @@ def live_server():
     if served is not None:
         from simulator.testing.served import ServedSimulator
 
-        with ServedSimulator(served.split(), port_base=free_port_base()) as external:
+        with ServedSimulator(served.split()) as external:
             yield external
         return
     server = SimulatorServer(SimulatorConfig(port_base=free_port_base())).start()

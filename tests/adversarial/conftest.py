@@ -17,7 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator.server import free_port_base
 from simulator.testing.served import ServedSimulator
 from .clients import normal_request_seconds
 
@@ -109,7 +108,7 @@ def assert_healthy(server: Server) -> float:
 
 
 def _start(kind: str) -> ServedSimulator:
-    return ServedSimulator([*SERVERS[kind], *READ_TIMEOUTS], port_base=free_port_base()).start()
+    return ServedSimulator([*SERVERS[kind], *READ_TIMEOUTS]).start()
 
 
 @pytest.fixture(scope="session", params=sorted(SERVERS))

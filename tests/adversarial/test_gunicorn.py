@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from simulator.server import free_port_base
 from simulator.testing.served import ServedSimulator
 
 from .clients import CDC_TOKEN, exchange, slow_clients, still_open
@@ -16,8 +15,8 @@ from .conftest import READ_TIMEOUTS, Server, assert_healthy
 
 @pytest.fixture(scope="module")
 def gunicorn():
-    served = ServedSimulator(["--server", "gunicorn", "--workers", "1", "--service", "cdc-python", *READ_TIMEOUTS],
-                             port_base=free_port_base()).start()
+    served = ServedSimulator(["--server", "gunicorn", "--workers", "1", "--service", "cdc-python",
+                              *READ_TIMEOUTS]).start()
     try:
         yield Server("gunicorn", served)
     finally:

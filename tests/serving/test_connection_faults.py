@@ -8,7 +8,6 @@ import http.client
 
 import pytest
 
-from simulator.server import free_port_base
 from simulator.testing.served import ServedSimulator
 
 IAM_HOST = "iam.cn-north-4.myhuaweicloud.com"
@@ -29,7 +28,7 @@ def post_token(port: int) -> int:
 def test_a_connection_fault_reaches_the_client_and_the_next_request_is_answered(server, action, seen):
     workers = [] if server == "dev" else ["--workers", "1"]
     args = ["--server", server, *workers, "--service", "huawei-ocr", "--fault", f"huawei-ocr:create_token:{action},times=1"]
-    with ServedSimulator(args, port_base=free_port_base()) as served:
+    with ServedSimulator(args) as served:
         port = int(served.urls()["huawei-ocr"]["iam"]["local"].rsplit(":", 1)[1])
         with pytest.raises(seen) as error:
             post_token(port)

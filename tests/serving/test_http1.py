@@ -14,7 +14,6 @@ import time
 
 import pytest
 
-from simulator.server import free_port_base
 from simulator.testing.served import ServedSimulator
 
 DISTANCE = b'{"id":1,"type":"distance","subtype":"calc","data":{"lat1":1,"lng1":1,"lat2":%d,"lng2":2}}'
@@ -23,7 +22,7 @@ IAM_HOST = "iam.cn-north-4.myhuaweicloud.com"
 
 def _serve(*args: str) -> ServedSimulator:
     return ServedSimulator(["--server", "httptools", "--workers", "1", "--service", "cdc-python",
-                            "--service", "huawei-ocr", *args], port_base=free_port_base()).start()
+                            "--service", "huawei-ocr", *args]).start()
 
 
 @pytest.fixture(scope="module")

@@ -41,8 +41,7 @@ def _post(url: str, body: bytes, headers: dict | None = None) -> tuple[int, byte
 
 @pytest.fixture(scope="module")
 def served():
-    with ServedSimulator(["--workers", "4", "--service", "huawei-ocr", "--service", "cdc-python"],
-                         port_base=free_port_base()) as server:
+    with ServedSimulator(["--workers", "4", "--service", "huawei-ocr", "--service", "cdc-python"]) as server:
         yield server
 
 
@@ -163,7 +162,7 @@ def _worker_cores(server: ServedSimulator) -> list[set[int]]:
                                           ([], False)])
 def test_each_granian_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
     cores = sorted(os.sched_getaffinity(0))
-    with ServedSimulator(["--workers", "2", "--service", "huawei-ocr", *args], port_base=free_port_base()) as server:
+    with ServedSimulator(["--workers", "2", "--service", "huawei-ocr", *args]) as server:
         found = _worker_cores(server)
     assert len(found) == 2
     if pinned:
@@ -173,8 +172,7 @@ def test_each_granian_worker_keeps_to_one_core_unless_told_not_to(args, pinned):
 
 
 def test_gunicorn_workers_share_state_and_journal_too():
-    with ServedSimulator(["--server", "gunicorn", "--workers", "2", "--service", "huawei-ocr"],
-                         port_base=free_port_base()) as server:
+    with ServedSimulator(["--server", "gunicorn", "--workers", "2", "--service", "huawei-ocr"]) as server:
         token = _token(server)
         url = server.base_url("huawei-ocr") + f"/v2/{PROJECT}/ocr/quota-invoice"
         with ThreadPoolExecutor(4) as pool:
