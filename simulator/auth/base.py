@@ -40,6 +40,7 @@ class AuthEnv:
     options: dict[str, Any] = field(default_factory=dict)
     service: str = ""
     params: dict[str, Any] = field(default_factory=dict)  # the service's parameter view (Aliyun RPC reads it)
+    seed: int = 0  # the simulator seed: what IAM's sealed tokens are sealed with
 
     # The wall clock, when signatures made with it are accepted beside the simulator's clock (a test
     # simulator whose clock is fixed, while the official SDKs sign with the wall clock); None: never.

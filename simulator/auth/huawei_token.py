@@ -1,13 +1,21 @@
 """Huawei IAM token auth: ``X-Auth-Token`` carries a token issued by the simulated IAM.
 
-Tokens are state (``iam:tokens`` in the service's store), with their user,
-project and expiry; the IAM handler issues them with :func:`issue_token`.
+IAM's tokens are signed documents (the ``MII`` is the start of a base64 CMS message): IAM keeps
+nothing per token, and a token stays valid until it expires, however many more are issued. The
+simulated IAM does the same, so issuing tokens never grows the store: a token carries its user,
+project and expiry, sealed with a key made from the simulator seed and the state's token epoch
+(:func:`issue_token`). The epoch is the one value stored: forgetting the state (a reset) forgets it,
+and with it every token issued before. Tokens seeded by hand in ``iam:tokens`` (the admin API's
+state, a test's store) are accepted too.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import hmac
+import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
@@ -20,11 +28,14 @@ TOKEN_TTL = timedelta(hours=24)
 TOKENS_NS = "iam:tokens"
 
 
-def issue_token(store: ServiceStore, credential: dict[str, Any], project: str, now: datetime, seed: int) -> tuple[str, dict[str, Any]]:
-    """Create a token for ``credential``; the value looks like IAM's (long, base64-ish, starting MII)."""
+def issue_token(store: ServiceStore, credential: dict[str, Any], project: str, now: datetime, seed: int,
+                seq: int) -> tuple[str, dict[str, Any]]:
+    """A token for ``credential``: long, base64, starting MII, like IAM's; it holds its record,
+    sealed, so nothing per token is stored (only a serial, so two tokens are never alike).
+    ``seq`` (the request's sequence number) starts a new epoch when the state holds none."""
+    store.add_if_absent(*_EPOCH, seq)
+    epoch = store.get(*_EPOCH)
     serial = store.incr("iam", "token_serial")
-    digest = hashlib.sha512(f"{seed}:{credential.get('user')}:{project}:{serial}".encode()).digest()
-    token = "MII" + base64.b64encode(digest * 3).decode().rstrip("=")
     record = {
         "user": credential.get("user"),
         "domain": credential.get("domain"),
@@ -33,8 +44,39 @@ def issue_token(store: ServiceStore, credential: dict[str, Any], project: str, n
         "issued_at": now.isoformat(),
         "expires_at": (now + TOKEN_TTL).isoformat(),
     }
-    store.put(TOKENS_NS, token, record)
+    payload = json.dumps([serial, record], ensure_ascii=False, separators=(",", ":")).encode()
+    token = "MII" + base64.b64encode(_seal(seed, epoch, payload) + payload).decode().rstrip("=")
     return token, record
+
+
+_EPOCH = ("iam", "token_epoch")
+_SEAL_BYTES = 32
+
+
+def _seal(seed: int, epoch: int, payload: bytes) -> bytes:
+    key = hashlib.blake2b(f"apisim-iam-token:{seed}:{epoch}".encode(), digest_size=32).digest()
+    return hashlib.blake2b(payload, key=key, digest_size=_SEAL_BYTES).digest()
+
+
+def unseal_token(token: str, seed: int, store: ServiceStore) -> dict[str, Any] | None:
+    """The record of a token this IAM issued with ``seed`` since the state was last forgotten;
+    None for any other string."""
+    epoch = store.get(*_EPOCH)
+    if epoch is None:  # no token issued since
+        return None
+    text = token[3:]
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    seal, payload = raw[:_SEAL_BYTES], raw[_SEAL_BYTES:]
+    if len(seal) < _SEAL_BYTES or not hmac.compare_digest(seal, _seal(seed, epoch, payload)):
+        return None
+    try:
+        _, record = json.loads(payload)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def iam_id(seed: int, kind: str, name: str) -> str:
@@ -89,7 +131,9 @@ class HuaweiToken(AuthScheme):
             raise AuthFailure("missing", "X-Auth-Token is empty")
         if not token.startswith("MII") or len(token) < 40:
             raise AuthFailure("malformed", "the token cannot be parsed")
-        record = env.store.get(TOKENS_NS, token)
+        record = unseal_token(token, env.seed, env.store)
+        if record is None:
+            record = env.store.get(TOKENS_NS, token)  # seeded by hand
         if record is None:
             raise AuthFailure("unknown_key", "the token was not issued by this IAM")
         if datetime.fromisoformat(record["expires_at"]) <= env.clock():

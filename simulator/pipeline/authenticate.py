@@ -21,7 +21,7 @@ def authenticate(ctx: Context, schemes: dict[str, AuthScheme], credentials: list
     options = binding.get("options", {})
     config = ctx.runtime.config
     env = AuthEnv(credentials=credentials, clock=ctx.clock, store=ctx.store, options=options,
-                  service=ctx.service, params=ctx.params,
+                  service=ctx.service, params=ctx.params, seed=config.seed,
                   wall_clock=utc_now if config.accept_wall_clock_signatures and config.clock is not utc_now else None)
     used: str | None = None
     try:

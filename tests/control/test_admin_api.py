@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from simulator.control.access import TOKEN_HEADER
 
 REMOTE = {"REMOTE_ADDR": "192.0.2.10"}  # TEST-NET-1: an address that is not loopback (no packet is sent)
@@ -96,8 +98,11 @@ def test_contracts_name_deployments_operations_and_codes(sim):
 def test_state_shows_what_the_service_holds_and_can_be_seeded(sim):
     token = sim.iam_token()
     state = sim.admin("GET", "/state/huawei-ocr").get_json()["state"]
-    assert token in state["iam:tokens"]
-    record = state["iam:tokens"][token]
+    # IAM keeps nothing per token (a token is a sealed document): the state holds a serial, no token
+    assert state["iam"]["token_serial"] == 1
+    assert "iam:tokens" not in state and token not in json.dumps(state)
+    record = {"user": "apisim-demo", "domain": "apisim-demo", "project": "cn-north-4",
+              "project_id": "0a1b2c3d4e5f60718293a4b5c6d7e8f9", "expires_at": "2099-01-01T00:00:00+00:00"}
     seeded = sim.admin("POST", "/state/huawei-ocr", json={"iam:tokens": {"MII" + "s" * 60: record}})
     assert seeded.get_json() == {"service": "huawei-ocr", "written": {"iam:tokens": 1}}
     answer = sim.ocr({"url": "https://apisim.fixtures/images/quota_invoice.png"}, headers={"X-Auth-Token": "MII" + "s" * 60})

@@ -32,7 +32,7 @@ def create_token(ctx: Context) -> Reply:
     if project_name != credential.get("project") and project.get("id") != credential.get("project_id"):
         raise ServiceError("IAM.0011", detail=f"the user has no project {project_name or project.get('id')!r}")
     now = ctx.clock()
-    token, record = issue_token(ctx.store, credential, credential["project"], now, ctx.seed)
+    token, record = issue_token(ctx.store, credential, credential["project"], now, ctx.config.seed, ctx.seq)
     # The catalog points at this simulator's own deployments: a client that follows it stays on loopback.
     catalog = [] if ctx.request.query_dict.get("nocatalog") else [
         ("iam" if dep.name == "iam" else "ocr", "iam" if dep.name == "iam" else "ocr",

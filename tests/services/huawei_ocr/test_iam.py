@@ -83,3 +83,43 @@ def test_the_token_instants_follow_the_simulator_clock(make_client, hw, fixed_no
     client.simulator.runtime.advance_clock(3600)
     token = client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=hw.token_body()).get_json()["token"]
     assert token["issued_at"] == (fixed_now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _login(client, hw) -> str:
+    return client.post("/v3/auth/tokens", headers={"Host": hw.IAM_HOST}, json=hw.token_body()).headers["X-Subject-Token"]
+
+
+def _recognise(client, hw, token: str):
+    return client.post(hw.OCR_PATH, headers={"Host": hw.OCR_HOST, "X-Auth-Token": token},
+                       json={"url": "https://apisim.fixtures/images/quota_invoice.png"})
+
+
+def test_issuing_tokens_keeps_no_record_per_token_and_earlier_tokens_stay_valid(make_client, hw):
+    """IAM tokens are sealed documents: a load test logging in again and again grows nothing, and
+    a token stays valid until it expires, whatever was issued since (as IAM documents)."""
+    client = make_client("huawei-ocr")
+    first = _login(client, hw)
+    store = client.simulator.runtime.store
+
+    def keys() -> dict[str, list[str]]:
+        return {ns: sorted(key for key, _ in store.items(ns)) for ns in store.namespaces("huawei-ocr")}
+
+    before = keys()
+    later = {_login(client, hw) for _ in range(200)}
+    assert len(later) == 200 and first not in later
+    assert keys() == before
+    assert _recognise(client, hw, first).status_code == 200
+
+
+def test_a_token_altered_or_sealed_under_another_seed_is_one_iam_never_issued(make_client, hw):
+    client = make_client("huawei-ocr", seed=1)
+    token = _login(client, hw)
+    from_other_seed = _login(make_client("huawei-ocr", seed=2), hw)
+    middle = len(token) // 2
+    altered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+    never_issued = _recognise(client, hw, "MII" + "x" * 300)
+    assert never_issued.status_code == 401
+    for bad in (altered, from_other_seed, token + "AAAA"):
+        refused = _recognise(client, hw, bad)
+        assert (refused.status_code, refused.get_json()) == (never_issued.status_code, never_issued.get_json())
+    assert _recognise(client, hw, token).status_code == 200
