@@ -34,7 +34,10 @@ def card_kind(image: DecodedImage) -> str | None:
     An untagged image is whatever the asking service reads (see :func:`holds_card`).
     An image tagged as a face image and nothing else holds no card.
     """
-    tags = image.tags
+    return image.derived("card_kind", lambda: _card_kind(image.tags))
+
+
+def _card_kind(tags: dict[str, str]) -> str | None:
     kind = tags.get("card", "").strip().lower()
     if kind in CARD_KINDS:
         return kind
@@ -62,6 +65,11 @@ def ocr_content(image: DecodedImage, kind: str | None = None, *, now: date | dat
     kind = kind or card_kind(image)
     if kind not in KIND_KEYS:
         raise ValueError(f"no OCR content for card kind {kind!r}; pass one of {', '.join(KIND_KEYS)}")
+    content = image.derived(("ocr_content", kind, _month(now)), lambda: _read_content(image, kind, now))
+    return {key: list(value) if isinstance(value, list) else value for key, value in content.items()}
+
+
+def _read_content(image: DecodedImage, kind: str, now: date | datetime | None) -> dict[str, object]:
     tags = image.tags
     fake = _fake_content(kind, image.digest, _month(now))
     content: dict[str, object] = dict(fake)

@@ -23,9 +23,9 @@ import io
 import re
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Collection
+from typing import Any, Callable, Collection, Hashable, TypeVar
 
 from PIL import Image
 
@@ -103,12 +103,27 @@ class UnknownImageUrl(ImageError):
 # --- the decoded image --------------------------------------------------------------------------
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class DecodedImage:
     data: bytes
     format: str  # Pillow's name: "JPEG", "PNG", "BMP", "TIFF", "GIF", "WEBP"
     width: int
     height: int
+    # What pure functions of the bytes made of this image (card kind, OCR text...): the same image
+    # text decodes to the same object (see decode_image), so repeated requests read it once.
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+
+    def derived(self, key: Hashable, make: Callable[[], _T]) -> _T:
+        """``make()``, kept under ``key`` for this image. ``make`` must depend on the image's bytes
+        alone (and what ``key`` names), and callers must not change what it returns."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
 
     @property
     def size(self) -> int:
@@ -345,7 +360,27 @@ def decode_image(
     max_encoded_bytes: int | None = None,
     max_pixels: int | None = None,
 ) -> DecodedImage:
-    """:func:`decode_base64` then :func:`inspect_image`."""
+    """:func:`decode_base64` then :func:`inspect_image`.
+
+    Users' suites and load tests send the same few images again and again: an image text that
+    decoded once under the same limits gives the same (immutable) image again without decoding,
+    for texts up to ``_DECODE_CACHE_MAX_CHARS`` (64 of them: at most about 7 MB held). Refusals are
+    not kept: each is worked out again."""
+    limits = (allow_data_uri, None if formats is None else tuple(formats), min_side, max_side, max_bytes,
+              max_encoded_bytes, max_pixels)
+    if isinstance(text, (str, bytes)) and len(text) <= _DECODE_CACHE_MAX_CHARS:
+        return _decode_cached(text, limits)
+    return _decode_uncached(text, limits)
+
+
+_DECODE_CACHE_MAX_CHARS = 64 * 1024  # larger images' probes are still kept (up to 256 KB decoded)
+
+
+def _decode_uncached(text: str | bytes, limits: tuple[Any, ...]) -> DecodedImage:
+    allow_data_uri, formats, min_side, max_side, max_bytes, max_encoded_bytes, max_pixels = limits
     data = decode_base64(text, allow_data_uri=allow_data_uri, max_encoded_bytes=max_encoded_bytes)
     return inspect_image(data, formats=formats, min_side=min_side, max_side=max_side, max_bytes=max_bytes,
                          max_pixels=max_pixels)
+
+
+_decode_cached = lru_cache(maxsize=64)(_decode_uncached)

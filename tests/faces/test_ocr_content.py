@@ -99,3 +99,14 @@ def test_field_confidences_are_stable_and_high():
     conf = ocr_confidence(image(), ["number", "code"])
     assert conf == ocr_confidence(image(), ["number", "code"])
     assert all(0.95 <= v < 1 for v in conf.values())
+
+
+def test_a_reading_changed_by_its_caller_does_not_change_the_next_reading():
+    """Readings are kept per image (the same image text gives the same image object), so each
+    caller gets its own copy to change."""
+    card = image({"card": "business", "name": "张三", "company": "甲公司,乙公司"})
+    first = ocr_content(card)
+    first["name"] = "李四"
+    first["company"].append("丙公司")
+    again = ocr_content(card)
+    assert again["name"] == "张三" and again["company"] == ["甲公司", "乙公司"]

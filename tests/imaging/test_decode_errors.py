@@ -221,3 +221,25 @@ def test_a_cut_short_image_is_refused_every_time_it_is_sent():
     assert reasons[0] == reasons[1]
     with pytest.raises(UnsupportedFormat):  # a service that refuses the format says so first
         inspect_image(data, formats=["JPEG"])
+
+
+def test_the_same_image_text_decodes_to_the_same_image_but_every_limit_is_applied_again():
+    """Repeated image texts are decoded once (load tests send one image thousands of times); the
+    limits are part of what is remembered, so a stricter service still refuses the image."""
+    text = base64.b64encode(encode("PNG", (64, 48))).decode()
+    first = decode_image(text, formats=["PNG"], max_side=100)
+    assert decode_image(text, formats=["PNG"], max_side=100) is first
+    with pytest.raises(ImageTooLarge):
+        decode_image(text, formats=["PNG"], max_side=50)
+    with pytest.raises(UnsupportedFormat):
+        decode_image(text, formats=["JPEG"])
+    with pytest.raises(DataUriNotAllowed):
+        decode_image("data:image/png;base64," + text, allow_data_uri=False)
+    assert decode_image("data:image/png;base64," + text).data == first.data
+
+
+def test_a_refused_image_text_is_refused_every_time():
+    text = base64.b64encode(encode("PNG", (64, 48))[:-20]).decode()  # cut short
+    for _ in range(3):
+        with pytest.raises(TruncatedImage):
+            decode_image(text)
