@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import warnings
 from dataclasses import dataclass, field
@@ -72,6 +73,13 @@ class Context:
         if self._request_rng is None:
             self._request_rng = random.Random(f"{self.seed}:{self.seq}")
         return self._request_rng
+
+    def request_bits(self, purpose: str = "") -> int:
+        """128 bits for an id (a request id, say), like ``request_rng``'s: different between identical
+        requests, stable across replays, one value per ``purpose``; one hash, where seeding a
+        ``Random`` costs several times as much on every request."""
+        data = b"%d:%d:%s" % (self.seed, self.seq, purpose.encode())
+        return int.from_bytes(hashlib.blake2b(data, digest_size=16).digest(), "big")
 
     def clock(self) -> datetime:
         return self.runtime.now()

@@ -142,3 +142,16 @@ def test_a_request_like_one_that_passed_validation_is_still_refused_when_it_diff
     other_query = SimRequest.from_url("POST", OCR + "?x=1", {"Content-Type": "application/json", "X-Auth-Token": token},
                                       json.dumps({"url": 12}).encode())
     assert sim.handle(other_query).status == 400
+
+
+def test_request_bits_differ_by_request_and_purpose_and_repeat_on_replay():
+    from types import SimpleNamespace
+
+    from simulator.pipeline.context import Context
+
+    def bits(seed: int, seq: int, purpose: str = "") -> int:
+        return Context.request_bits(SimpleNamespace(seed=seed, seq=seq), purpose)  # type: ignore[arg-type]
+
+    assert bits(7, 1) == bits(7, 1) and bits(7, 1, "a") == bits(7, 1, "a")
+    assert len({bits(7, 1), bits(7, 2), bits(8, 1), bits(7, 1, "a"), bits(7, 1, "b")}) == 5
+    assert 0 <= bits(7, 1) < 2 ** 128

@@ -43,7 +43,7 @@ def _uuid(ctx: Context, purpose: str) -> str:
     # Each purpose draws its own value, cached so the header and body agree within one answer.
     cache = ctx.extra.setdefault("aliyun_market_ids", {})
     if purpose not in cache:
-        cache[purpose] = str(uuid.UUID(int=ctx.request_rng.getrandbits(128), version=4))
+        cache[purpose] = str(uuid.UUID(int=ctx.request_bits(purpose), version=4))
     return cache[purpose]
 
 

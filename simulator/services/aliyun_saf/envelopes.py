@@ -31,7 +31,7 @@ SIGNATURE_MARKER = "server string to sign is:"
 def request_id(ctx: Context) -> str:
     """An upper-case UUID like the document's; seeded by the request and its sequence number."""
     if "saf_request_id" not in ctx.extra:
-        ctx.extra["saf_request_id"] = str(uuid.UUID(int=ctx.request_rng.getrandbits(128), version=4)).upper()
+        ctx.extra["saf_request_id"] = str(uuid.UUID(int=ctx.request_bits("request_id"), version=4)).upper()
     return ctx.extra["saf_request_id"]
 
 

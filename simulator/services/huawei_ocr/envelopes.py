@@ -17,7 +17,7 @@ _TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not 
 
 
 def request_id(ctx: Context) -> str:
-    return "%032x" % ctx.request_rng.getrandbits(128)
+    return "%032x" % ctx.request_bits("request_id")
 
 
 class HuaweiEnvelope:
