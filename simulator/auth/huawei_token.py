@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Iterable
 
 from simulator.auth.base import AuthEnv, AuthScheme, Credential, Options, SigningEnv
@@ -60,10 +61,17 @@ def _seal(seed: int, epoch: int, payload: bytes) -> bytes:
 
 def unseal_token(token: str, seed: int, store: ServiceStore) -> dict[str, Any] | None:
     """The record of a token this IAM issued with ``seed`` since the state was last forgotten;
-    None for any other string."""
+    None for any other string. Callers must not change the record (it is shared)."""
     epoch = store.get(*_EPOCH)
     if epoch is None:  # no token issued since
         return None
+    return _unsealed(token, seed, epoch)
+
+
+# A client sends one token thousands of times: its record is worked out once per epoch (the
+# epoch is read on every call, so a reset still forgets the token at once).
+@lru_cache(maxsize=256)
+def _unsealed(token: str, seed: int, epoch: int) -> dict[str, Any] | None:
     text = token[3:]
     try:
         raw = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
@@ -114,6 +122,9 @@ def token_body(record: dict[str, Any], credential: dict[str, Any], seed: int,
     }
 
 
+_instant = lru_cache(maxsize=256)(datetime.fromisoformat)  # each token's expiry, read on every call
+
+
 class HuaweiToken(AuthScheme):
     name = SCHEME
     credential_fields = ("token",)
@@ -136,7 +147,7 @@ class HuaweiToken(AuthScheme):
             record = env.store.get(TOKENS_NS, token)  # seeded by hand
         if record is None:
             raise AuthFailure("unknown_key", "the token was not issued by this IAM")
-        if datetime.fromisoformat(record["expires_at"]) <= env.clock():
+        if _instant(record["expires_at"]) <= env.clock():
             raise AuthFailure("expired", "the token has expired")
         return {"token": token, **record}
 
