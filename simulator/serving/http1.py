@@ -215,7 +215,8 @@ class HttpConnection(asyncio.Protocol):
             status, headers, payload = ADMIN_TOO_LARGE if refused is not None else call_wsgi(
                 site.flask, self._scope(), body)
         else:
-            request = SimRequest(method=self.method, path=path, query=parse_qsl(self.raw_query, keep_blank_values=True),
+            query = parse_qsl(self.raw_query, keep_blank_values=True) if self.raw_query else []
+            request = SimRequest(method=self.method, path=path, query=query,
                                  headers=Headers(self.headers), body=body, host=self.host, local_port=site.port,
                                  raw_query=self.raw_query, body_refused=refused)
             try:

@@ -65,7 +65,7 @@ class RSGIApp:
         request = SimRequest(
             method=scope.method,
             path=scope.path,
-            query=parse_qsl(raw_query, keep_blank_values=True),
+            query=parse_qsl(raw_query, keep_blank_values=True) if raw_query else [],
             headers=Headers(headers.items()),
             body=body,
             host=headers.get("host") or server,
