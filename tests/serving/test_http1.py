@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import select
 import signal
 import socket
 import time
@@ -91,6 +92,32 @@ def test_a_body_past_the_limit_is_refused_instead_of_continued(served):
         sock.sendall(head)
         raw = _read_all(sock)
     assert raw.startswith(b"HTTP/1.1 413 ") and b"\r\nconnection: close\r\n" in raw.lower()
+
+
+def test_a_client_that_reads_no_answers_is_read_no_further_and_others_are_still_answered(served):
+    """Pipelined requests from a client that never reads its answers: once the unsent answers pass
+    the transport's high-water mark the worker stops reading that connection (the rest waits in the
+    kernel's buffers, not in the worker's memory), and it goes on answering everyone else."""
+    port = _port(served)
+    stream = _distance_request(2) * 256
+    one = len(_distance_request(2))
+    cap = 64 * 1024 * 1024  # far past what the kernel's buffers hold: a worker that kept reading
+    sent = 0
+    with socket.socket() as stuck:
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window, set before connecting
+        stuck.connect(("127.0.0.1", port))
+        stuck.setblocking(False)
+        while sent < cap:
+            if not select.select([], [stuck], [], 2.0)[1]:
+                break  # two seconds without room to send: the worker reads no more of it
+            try:
+                sent += stuck.send(stream[sent % one:])
+            except BlockingIOError:
+                continue
+        assert sent < cap, "the worker kept reading a connection whose answers were not read"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as other:
+            other.sendall(_distance_request(3, close=True))
+            assert _answers(_read_all(other))[0][0] == 200
 
 
 def test_keep_alive_head_and_http_1_0_follow_the_protocol(served):
