@@ -4,8 +4,10 @@
     python benchmarks/run.py --runs 3 --duration 10 --connections 32 --workers 2 --tools /tmp/apisim-bench-tools
     python benchmarks/run.py --redis         # also: two apisim serve processes sharing one redis-server
 
-Starts ``apisim serve`` (granian workers, SQLite shared state), a bare Flask app answering a canned
-body under granian with as many workers (the ceiling: what any Python app reaches on this box),
+Starts ``apisim serve`` (its default server, apisim's own HTTP/1.1 workers on httptools, or
+``--server granian``; SQLite shared state), a bare Flask app answering a canned body under granian
+with as many workers (the ceiling: what a Python web app reaches on this box; apisim's own server
+serves the simulator only, so granian, the fastest WSGI server here, stands in for "the same server"),
 Stoplight Prism in dynamic mode (from a minimal OpenAPI export of the same Huawei operation) and
 WireMock (the standalone jar from the ``wiremock`` npm package, one static stub), drives each with
 ``wrk`` for a fixed time, ``--runs`` times, and prints the last run's table, every run's figures
