@@ -65,8 +65,12 @@ class SharedCounter:
         mapping = self._mapped()
         if locked:
             return self._add(mapping, amount)
-        with flocked(self._lock_fd()):
+        fd = self._lock_fd()
+        fcntl.flock(fd, fcntl.LOCK_EX)  # (not ``flocked``: on every request, a context manager shows)
+        try:
             return self._add(mapping, amount)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def reset(self) -> None:
         with flocked(self._lock_fd()):
