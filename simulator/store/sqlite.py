@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from simulator.core.http import copy_json
 from simulator.store.base import json_bytes, json_text, key_text, text_key
 from simulator.store.listfiles import ListFiles
 from simulator.store.process import SharedCounter, current_pid, flocked, open_shared_file
@@ -52,6 +53,9 @@ CREATE TABLE IF NOT EXISTS kv (
 # A writer waits this long for another process's write to finish before giving up (only a
 # process that does not take the flock, e.g. an older apisim, can make SQLite wait at all).
 _BUSY_TIMEOUT_MS = 30_000
+
+
+_ABSENT = object()  # a read that found no row, kept like any other
 
 
 class _Database:
@@ -154,12 +158,14 @@ class SQLiteStore:
         reads = self._reads()
         cache_key = ("get", ns, key)
         if cache_key in reads:
-            text = reads[cache_key]
+            value = reads[cache_key]
         else:
             row = self._maps.conn.execute("SELECT value FROM kv WHERE ns = ? AND key = ?",
                                           (ns, text_key(key))).fetchone()
-            text = reads[cache_key] = None if row is None else row[0]
-        return default if text is None else json.loads(text)  # decoded anew: callers get their own copy
+            value = reads[cache_key] = _ABSENT if row is None else json.loads(row[0])
+        if value is _ABSENT:
+            return default
+        return copy_json(value)  # callers get their own copy of what is kept decoded
 
     def put(self, ns: str, key: str, value: Any) -> None:
         encoded = self._dumps(value)
@@ -181,11 +187,11 @@ class SQLiteStore:
     def items(self, ns: str) -> list[tuple[str, Any]]:
         reads = self._reads()
         cache_key = ("items", ns)
-        rows = reads.get(cache_key)
-        if rows is None:
-            rows = reads[cache_key] = self._maps.conn.execute(
-                "SELECT key, value FROM kv WHERE ns = ? ORDER BY id", (ns,)).fetchall()
-        return [(key_text(key), json.loads(value)) for key, value in rows]
+        items = reads.get(cache_key)
+        if items is None:
+            items = reads[cache_key] = [(key_text(key), json.loads(value)) for key, value in self._maps.conn.execute(
+                "SELECT key, value FROM kv WHERE ns = ? ORDER BY id", (ns,)).fetchall()]
+        return [(key, copy_json(value)) for key, value in items]
 
     def add_if_absent(self, ns: str, key: str, value: Any) -> bool:
         encoded = self._dumps(value)
