@@ -72,16 +72,16 @@ class Pipeline:
         return self.exchange(request).response  # type: ignore[return-value]
 
     def exchange(self, request: SimRequest) -> Exchange:
-        self.runtime.hold_clock()
-        try:
-            return self._exchange(request)
-        finally:
-            self.runtime.release_clock()
-
-    def _exchange(self, request: SimRequest) -> Exchange:
-        runtime = self.runtime
         started = time.perf_counter()
-        exchange = Exchange(seq=runtime.store.sequence(), request=request)
+        seq = self.runtime.begin_request()
+        try:
+            return self._exchange(request, seq, started)
+        finally:
+            self.runtime.end_request()
+
+    def _exchange(self, request: SimRequest, seq: int, started: float) -> Exchange:
+        runtime = self.runtime
+        exchange = Exchange(seq=seq, request=request)
         try:
             dep = self.router.deployment_for(request)
         except NoDeployment as exc:

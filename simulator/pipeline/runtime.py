@@ -123,10 +123,27 @@ class Runtime:
         self.clock_offset.set_to(instant, self.config.clock())
         return self.now()
 
-    def hold_clock(self) -> None:
-        """A request starts: it sees the clock offset as it is now until :meth:`release_clock`."""
-        self._request.clock_offset = self.clock_offset.seconds()
-        self._request.instant = None
+    # -- one request -----------------------------------------------------------------------------
 
-    def release_clock(self) -> None:
+    def begin_request(self) -> int:
+        """A request starts: its sequence number. It sees the clock offset as it is now until
+        :meth:`end_request`, and a store that keeps what it read (the Redis store) keeps it for the
+        request, having checked, with the sequence number, that nothing was written since."""
+        begin = getattr(self.store, "begin_request", None)
+        seq = self.store.sequence() if begin is None else begin()
+        try:
+            self._request.clock_offset = self.clock_offset.seconds()
+        except BaseException:
+            self._end_store_request()
+            raise
+        self._request.instant = None
+        return seq
+
+    def end_request(self) -> None:
         self._request.clock_offset = self._request.instant = None
+        self._end_store_request()
+
+    def _end_store_request(self) -> None:
+        end = getattr(self.store, "end_request", None)
+        if end is not None:
+            end()

@@ -53,7 +53,12 @@ def key_text(stored: str) -> str:
 
 
 class Store(Protocol):
-    """The whole state interface. Every operation is atomic on its own."""
+    """The whole state interface. Every operation is atomic on its own.
+
+    A store may also have ``begin_request() -> int`` (the request's :meth:`sequence` number) and
+    ``end_request()``, called around each request, to keep what a request reads for as long as no
+    write happened anywhere (the Redis store does: a round trip saved per read); a request must
+    still see every write completed before it began. Stores without them still plug in."""
 
     def get(self, ns: str, key: str, default: Any = None) -> Any: ...
     def put(self, ns: str, key: str, value: Any) -> None: ...

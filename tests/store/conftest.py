@@ -76,6 +76,12 @@ def _url_for(kind: str, request, tmp_path) -> str:
 
 
 @pytest.fixture
+def redis_store_url(request) -> str:
+    """A URL naming a fresh Redis store (its own key prefix on the session's redis-server)."""
+    return _url_for("redis", request, None)
+
+
+@pytest.fixture
 def store(store_url):
     opened = open_store(store_url)
     yield opened
