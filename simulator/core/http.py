@@ -197,11 +197,12 @@ _MISSING = object()
 
 
 def copy_json(value: Any) -> Any:
-    """A copy of parsed JSON: new objects and arrays, the (immutable) scalars shared."""
+    """A copy of a JSON value as JSON would read it back: new objects and arrays (a tuple becomes
+    a list), the (immutable) scalars shared."""
     kind = type(value)
     if kind is dict:
         return {key: copy_json(item) for key, item in value.items()}
-    if kind is list:
+    if kind is list or kind is tuple:
         return [copy_json(item) for item in value]
     return value
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from simulator.core.http import copy_json
+
 
 class MemoryStore:
     """One process, one lock. Values are copied in and out so callers never share mutable state.
@@ -22,11 +24,11 @@ class MemoryStore:
     def get(self, ns: str, key: str, default: Any = None) -> Any:
         with self._lock:
             found = self._maps.get(ns, {}).get(key, _MISSING)
-            return default if found is _MISSING else _copy(found)
+            return default if found is _MISSING else copy_json(found)
 
     def put(self, ns: str, key: str, value: Any) -> None:
         with self._lock:
-            self._maps.setdefault(ns, {})[key] = _copy(value)
+            self._maps.setdefault(ns, {})[key] = copy_json(value)
 
     def delete(self, ns: str, key: str) -> bool:
         with self._lock:
@@ -38,14 +40,14 @@ class MemoryStore:
 
     def items(self, ns: str) -> list[tuple[str, Any]]:
         with self._lock:
-            return [(k, _copy(v)) for k, v in self._maps.get(ns, {}).items()]
+            return [(k, copy_json(v)) for k, v in self._maps.get(ns, {}).items()]
 
     def add_if_absent(self, ns: str, key: str, value: Any) -> bool:
         with self._lock:
             bucket = self._maps.setdefault(ns, {})
             if key in bucket:
                 return False
-            bucket[key] = _copy(value)
+            bucket[key] = copy_json(value)
             return True
 
     def incr(self, ns: str, key: str, amount: int = 1) -> int:
@@ -57,7 +59,7 @@ class MemoryStore:
     def append(self, ns: str, value: Any, keep: int | None = None) -> int:
         with self._lock:
             items = self._lists.setdefault(ns, [])
-            items.append(_copy(value))
+            items.append(copy_json(value))
             position = self._appended[ns] = self._appended.get(ns, 0) + 1
             if keep is not None and len(items) > keep:
                 del items[: len(items) - keep]
@@ -65,7 +67,7 @@ class MemoryStore:
 
     def values(self, ns: str) -> list[Any]:
         with self._lock:
-            return _copy(self._lists.get(ns, []))
+            return copy_json(self._lists.get(ns, []))
 
     def namespaces(self, prefix: str = "") -> list[str]:
         with self._lock:
@@ -91,13 +93,3 @@ class MemoryStore:
 
 
 _MISSING = object()
-
-
-def _copy(value: Any) -> Any:
-    """A deep copy of a JSON value; scalars are immutable and shared."""
-    kind = type(value)
-    if kind is dict:
-        return {k: _copy(v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [_copy(v) for v in value]
-    return value
