@@ -24,6 +24,7 @@ as scripts. A snippet is skipped only where :data:`SKIPPED` says why.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -188,7 +189,9 @@ class Session:
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.port_base + 10 * block}/__apisim/health",
                                             timeout=1):
                     return True
-            except OSError:
+            except (OSError, http.client.HTTPException):
+                # HTTPException: before the server is up, a probe of a port in the ephemeral range
+                # can connect to itself and read its own request back (BadStatusLine)
                 continue
         return False
 
