@@ -11,7 +11,7 @@ import json
 import re
 from itertools import accumulate
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
@@ -168,32 +168,30 @@ class SimRequest:
 
 
 # Load tests and users' suites send the same bodies again and again: what a body parsed to is kept
-# (bodies up to _PARSED_MAX_BYTES, _PARSED_MAX of them, at most about 8 MB), and each request gets
+# (the last _PARSED_MAX bodies up to _PARSED_MAX_BYTES, at most about 8 MB), and each request gets
 # a copy of its own. A body that is not JSON is not kept: its error is worked out every time.
-_PARSED: dict[tuple[bytes, int], Any] = {}
 _PARSED_MAX = 128
 _PARSED_MAX_BYTES = 64 * 1024
 
 
 def _parse_body(request: SimRequest) -> Any:
     body, depth = request.body, request.max_json_depth
-    keep = type(body) is bytes and len(body) <= _PARSED_MAX_BYTES
-    if keep:
-        kept = _PARSED.get((body, depth), _MISSING)
-        if kept is not _MISSING:
-            return copy_json(kept)
+    if type(body) is bytes and len(body) <= _PARSED_MAX_BYTES:
+        return copy_json(_parsed_kept(body, depth))
     if request.text is None:
         raise ValueError("the body is not UTF-8")
-    value = loads(request.text, depth)
-    if not keep:
-        return value
-    if len(_PARSED) >= _PARSED_MAX:
-        _PARSED.clear()
-    _PARSED[(body, depth)] = value
-    return copy_json(value)
+    return loads(request.text, depth)
 
 
-_MISSING = object()
+def _parse_bytes(body: bytes, depth: int) -> Any:
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("the body is not UTF-8") from None
+    return loads(text, depth)
+
+
+_parsed_kept = lru_cache(maxsize=_PARSED_MAX)(_parse_bytes)
 
 
 def copy_json(value: Any) -> Any:
