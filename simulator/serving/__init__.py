@@ -13,7 +13,9 @@
   same ``SimRequest`` the Flask app builds).
 * ``httptools`` (the default): the same master and workers, each answering every port with apisim's own
   HTTP/1.1 server (:mod:`.http1`, :mod:`.http1_worker`): httptools parses in the worker's event
-  loop and ``Simulator.handle`` is called there, with no hand-off between threads.
+  loop and ``Simulator.handle`` is called there, with no hand-off between threads. A worker two or
+  more connections ahead of another hands idle ones on to it (:mod:`.balance`), so a few pooled
+  connections are not left to the kernel's uneven hash.
 * ``gunicorn``: the Flask app with gthread workers, all ports bound by the
   master (``preload_app``, so the same once-only preparation).
 * ``dev``: the single-process werkzeug server (:class:`SimulatorServer`).
@@ -25,7 +27,8 @@ journals to a partition of its own (see :class:`~simulator.pipeline.journal.Jour
 
 The package, one module per job: :mod:`.stores` (the store several workers share), :mod:`.rsgi`
 (the RSGI adapter and its fault injector), :mod:`.prefork` (the pre-fork master, granian's worker body),
-:mod:`.http1` and :mod:`.http1_worker` (apisim's own HTTP/1.1 connection and worker),
+:mod:`.http1` and :mod:`.http1_worker` (apisim's own HTTP/1.1 connection and worker), :mod:`.balance`
+(connections evened out across its workers),
 :mod:`.granian_native` (the adapter over granian's internals), :mod:`.gunicorn_server` and
 :mod:`.gunicorn_worker`, :mod:`.process` (what every worker process needs: its end with its
 master, a core, a frozen heap, free ports). Why httptools, and why granian before it: docs/performance.md.
@@ -33,6 +36,7 @@ master, a core, a frozen heap, free ports). Why httptools, and why granian befor
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import threading
@@ -80,7 +84,10 @@ def serve(config: SimulatorConfig, *, server: str = "httptools", workers: int | 
             from simulator.serving.prefork import PreforkServer, run_granian_worker
 
             if server == "httptools":
-                from simulator.serving.http1_worker import serve_ports as run_worker
+                from simulator.serving.balance import ConnectionBalancer
+                from simulator.serving.http1_worker import serve_ports
+
+                run_worker = functools.partial(serve_ports, balancer=ConnectionBalancer(workers))
             else:
                 run_worker = run_granian_worker
             # Pinning is for granian's hand-offs between its threads; an httptools worker is one

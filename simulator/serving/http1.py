@@ -131,6 +131,15 @@ class HttpConnection(asyncio.Protocol):
         except httptools.HttpParserError as exc:
             if not self.closing:
                 self._answer_and_close(BAD_REQUEST_ANSWER, f"broken framing: {exc}")
+        if self.phase == IDLE and self.site.worker.to_shed > 0 and not self.closing:
+            self.site.worker.hand_on(self)  # answered, and nothing of a next request read yet
+
+    def handed_on(self) -> None:
+        """Another worker serves this connection now (:mod:`.balance`): let go of it without a word
+        to the client (closing this descriptor leaves the socket open: the other worker has one)."""
+        self.closing = True
+        self.deadline = 0.0
+        self.transport.abort()
 
     def eof_received(self) -> bool:
         return False  # the client is done sending: close once what it was answered is written

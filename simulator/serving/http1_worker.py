@@ -3,7 +3,8 @@
 Each worker binds every port with ``SO_REUSEPORT`` (the kernel spreads connections across the
 workers, as under granian) and accepts on it itself, so that past ``max_connections`` open
 connections on a port it can stop accepting and leave new ones waiting in the listen queue, as
-granian's backpressure does. Each connection is an :class:`~.http1.HttpConnection`. One timer per
+granian's backpressure does; a worker ahead of the others hands idle connections on
+(:mod:`.balance`). Each connection is an :class:`~.http1.HttpConnection`. One timer per
 worker sweeps the connections' deadlines and refreshes the ``Date`` header once a second. SIGTERM
 stops accepting, closes idle connections, and lets the requests in flight finish for up to
 ``GRACE_SECONDS`` (the master kills the worker past that).
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import socket
 from email.utils import formatdate
 from typing import Any
 
 from simulator.reading import ReadLimits
+from simulator.serving.balance import REBALANCE_SECONDS, STOPPING, ConnectionBalancer
 from simulator.serving.http1 import HUNG, IDLE, HttpConnection
 from simulator.serving.process import GRACE_SECONDS, raise_open_file_limit, read_limits
 from simulator.simulator import Simulator
@@ -51,6 +54,9 @@ class Worker:
         self.stopping = False
         self.sites: list[Site] = []
         self.date = ""
+        self.balancer: ConnectionBalancer | None = None
+        self.shed_to = 0  # the worker idle connections are handed to (simulator.serving.balance)
+        self.to_shed = 0  # how many more; read by every connection once answered
         self.sweep_every = max(0.05, min(self.limits.header_timeout, self.limits.body_timeout, 4.0) / 4)
 
     def sweep(self) -> None:
@@ -70,6 +76,8 @@ class Worker:
         if self.stopping:
             return
         self.stopping = True
+        self.to_shed = 0
+        self.connections_changed()
         for site in self.sites:
             site.stop_accepting()
             for connection in list(site.connections):
@@ -81,12 +89,44 @@ class Worker:
     def open_connections(self) -> int:
         return sum(len(site.connections) + site.accepting_now for site in self.sites)
 
+    def connections_changed(self) -> None:
+        if self.balancer is not None:
+            self.balancer.hold(STOPPING if self.stopping else self.open_connections())
+
+    def rebalance(self) -> None:
+        """Compare this worker's load with the others' (:mod:`.balance`), a few times a second."""
+        if self.balancer is not None and not self.stopping:
+            self.shed_to, self.to_shed = self.balancer.surplus()
+            self.loop.call_later(REBALANCE_SECONDS, self.rebalance)
+
+    def hand_on(self, connection: HttpConnection) -> None:
+        """Hand an idle connection (answered, nothing of a next request read) to a less loaded worker."""
+        transport = connection.transport
+        if self.balancer is None or transport.get_write_buffer_size() or connection.writing_paused:
+            return
+        fd = os.dup(transport.get_extra_info("socket").fileno())
+        try:
+            sent = self.balancer.hand_off(self.shed_to, connection.site.number, fd)
+        finally:
+            os.close(fd)
+        if sent:
+            self.to_shed -= 1
+            connection.handed_on()
+
+    def take_handed_on(self, site: int, connection: socket.socket) -> None:
+        """A connection another worker accepted and handed on (:mod:`.balance`): served as if accepted here."""
+        if self.stopping or not 0 <= site < len(self.sites):
+            connection.close()
+        else:
+            self.sites[site].adopt(connection)
+
 
 class Site:
     """One deployment port in one worker: its listener, its connections."""
 
-    def __init__(self, worker: Worker, host: str, port: int):
+    def __init__(self, worker: Worker, number: int, host: str, port: int):
         self.worker = worker
+        self.number = number  # its place in the worker's sites, the same in every worker
         self.simulator = worker.simulator
         self.loop = worker.loop
         self.limits = worker.limits
@@ -132,10 +172,14 @@ class Site:
             except OSError as exc:  # out of descriptors, a connection reset before it was taken
                 log.debug("%s: accept failed: %s", self.name, exc)
                 return
-            connection.setblocking(False)
-            connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self.accepting_now += 1
-            self.loop.create_task(self._open(connection))
+            self.adopt(connection)
+
+    def adopt(self, connection: socket.socket) -> None:
+        connection.setblocking(False)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.accepting_now += 1
+        self.worker.connections_changed()
+        self.loop.create_task(self._open(connection))
 
     async def _open(self, connection: socket.socket) -> None:
         try:
@@ -145,6 +189,7 @@ class Site:
             connection.close()
         finally:
             self.accepting_now -= 1
+            self.worker.connections_changed()
             self._room_again()
 
     def opened(self, connection: HttpConnection) -> None:
@@ -152,6 +197,7 @@ class Site:
 
     def closed(self, connection: HttpConnection) -> None:
         self.connections.discard(connection)
+        self.worker.connections_changed()
         self._room_again()
 
     def _room_again(self) -> None:
@@ -175,14 +221,22 @@ def _listener(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve_ports(simulator: Simulator, ports: list[int]) -> None:
-    """Serve every port in ``ports`` on this process's one event loop until SIGTERM (and its grace)."""
+def serve_ports(simulator: Simulator, ports: list[int], index: int = 0,
+                balancer: ConnectionBalancer | None = None) -> None:
+    """Serve every port in ``ports`` on this process's one event loop until SIGTERM (and its grace).
+
+    ``index`` is this worker's place among the master's workers, and ``balancer`` (made in the
+    master) evens out their connections."""
     raise_open_file_limit()
     loop = new_event_loop()
     asyncio.set_event_loop(loop)
     worker = Worker(simulator, loop)
     worker.sweep()
-    worker.sites = [Site(worker, simulator.config.host, port) for port in ports]
+    worker.sites = [Site(worker, number, simulator.config.host, port) for number, port in enumerate(ports)]
+    if balancer is not None and balancer.workers > 1:
+        balancer.join(index, loop.add_reader, worker.take_handed_on)
+        worker.balancer = balancer
+        worker.rebalance()
     stopped = loop.create_future()
 
     def stop() -> None:

@@ -22,10 +22,10 @@ from simulator.simulator import Simulator
 log = logging.getLogger("apisim.serving")
 
 
-WorkerBody = Callable[[Simulator, list[int]], None]
+WorkerBody = Callable[[Simulator, list[int], int], None]  # (the simulator, its ports, the worker's index)
 
 
-def run_granian_worker(simulator: Simulator, ports: list[int]) -> None:
+def run_granian_worker(simulator: Simulator, ports: list[int], index: int = 0) -> None:
     """A worker's body under granian: its Rust workers, one per port (the embedded servers if not)."""
     app = RSGIApp(simulator)
     raise_open_file_limit()
@@ -93,7 +93,7 @@ class PreforkServer:
                 self.simulator.journal.partition = f"worker-{index + 1}"  # no waiting on each other's entries
                 if self.pin_workers:
                     pin_to_one_core(index)
-                self.run_worker(self.simulator, self.ports)
+                self.run_worker(self.simulator, self.ports, index)
             except BaseException:  # noqa: BLE001 - a worker must never return into the master's code
                 log.exception("worker %d failed", index + 1)
                 code = 1
