@@ -14,6 +14,7 @@ readiness wait.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -148,6 +149,21 @@ def free_port_base(host: str = "127.0.0.1", span: int = 100, attempts: int = 50)
         if all(_free(host, base + i) for i in range(span)):
             return base
     raise OSError("no free block of loopback ports found")
+
+
+# apisim's own refusal to start on a port something else holds (serving.process.check_ports_free,
+# SimulatorServer.start): "cannot listen on HOST:PORT[ for SERVICE/DEPLOYMENT]: [Errno 98] Address already in use; ..."
+_REFUSED_TAKEN_PORT = re.compile(r"cannot listen on \S+:(\d+)\b[^\n]*Address already in use")
+
+
+def taken_port(output: str) -> int | None:
+    """The port ``apisim serve`` refused to start on because another process holds it, read from
+    its output; None if the output holds no such refusal (it failed, if it did, for another reason).
+
+    Only a port block chosen by :func:`free_port_base` makes this worth a retry on another block:
+    a parallel test can take one of its ports between the check and the bind."""
+    match = _REFUSED_TAKEN_PORT.search(output)
+    return int(match.group(1)) if match else None
 
 
 def _free(host: str, port: int) -> bool:

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from simulator.config import SimulatorConfig
-from simulator.server import SimulatorServer, free_port_base
+from simulator.server import SimulatorServer, free_port_base, taken_port
 
 
 def test_a_non_loopback_bind_address_is_refused():
@@ -29,3 +29,16 @@ def test_each_deployment_has_its_port_and_the_original_host_reaches_it_on_any_po
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 201 and response.headers["X-Subject-Token"].startswith("MII")
         assert server.simulator.journal.entries()[-1]["deployment"] == "iam"
+
+
+@pytest.mark.parametrize("output, port", [
+    ("apisim serve: cannot listen on 127.0.0.1:25820: [Errno 98] Address already in use; stop what uses it or "
+     "choose another --port-base\n", 25820),  # serving.process.check_ports_free (every production server)
+    ("apisim serve: cannot listen on ::1:18120 for cdc-python/guosai: [Errno 98] Address already in use; "
+     "choose another --port-base", 18120),  # SimulatorServer.start
+    ("apisim serve: no contract for nope; known: aicp, cdc-python", None),
+    ("cannot listen on 127.0.0.1:18120: [Errno 13] Permission denied\nAddress already in use", None),
+    ("Address already in use\nPort 18120 is in use by another program.", None),  # not apisim's words
+])
+def test_taken_port_reads_apisims_own_refusal_of_a_taken_port_and_nothing_else(output, port):
+    assert taken_port(output) == port

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.config import SimulatorConfig
-from simulator.server import LoopbackServer, free_port_base
+from simulator.server import LoopbackServer, free_port_base, taken_port
 from simulator.simulator import Simulator
 
-_PORT_TAKEN = "Address already in use"
 _PORT_ATTEMPTS = 5
 
 
@@ -51,7 +50,7 @@ class ServedSimulator(LoopbackServer):
             failure = self._wait_for_urls()
             if failure is None:
                 break
-            if not (self._picks_port and _PORT_TAKEN in failure and attempt + 1 < _PORT_ATTEMPTS):
+            if not (self._picks_port and taken_port(failure) is not None and attempt + 1 < _PORT_ATTEMPTS):
                 raise RuntimeError(f"apisim serve {' '.join(self.args)} exited: {failure}")
             self.process.stderr.close()
             self._use_port_base(free_port_base())

@@ -1,50 +1,42 @@
 """The documentation runs: every shell and Python snippet of README.md and docs/ (see snippets.py).
 
-Default ports (181xx) are replaced by a free port base per document, installs are left to .ci/run,
-and a snippet is skipped only with the reason :data:`SKIPPED` gives.
+Default ports (181xx) are replaced by a free port base per document (another one, and the document
+run again, if a parallel test takes a port of it first), installs are left to .ci/run, and a
+snippet is skipped only with the reason :data:`SKIPPED` gives.
 """
 
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from .snippets import (DOCUMENTS, ROOT, SKIPPED, Session, documented_json, free_port_base, json_values, matches,
-                       snippets)
+from .session import Ran, run_document
+from .snippets import DOCUMENTS, ROOT, SKIPPED, documented_json, json_values, matches, snippets
 
 WITH_SNIPPETS = [doc for doc in DOCUMENTS if snippets(doc)]
 
 
+def problems(ran: Ran) -> list[str]:
+    """Why a snippet that ran did not pass (none if it did)."""
+    found = []
+    if ran.code != 0:
+        found.append(f"exit status {ran.code}")
+    if "Traceback (most recent call last)" in ran.out + ran.err:
+        found.append("a traceback")
+    if "apisim_error" in ran.out:
+        found.append("the admin API refused a call (apisim_error)")
+    printed = json_values(ran.out)
+    return found + [f"did not print the documented {json.dumps(v, ensure_ascii=False)[:120]}"
+                    for v in documented_json(ran.snippet.text) if not any(matches(v, p) for p in printed)]
+
+
 @pytest.mark.parametrize("document", WITH_SNIPPETS, ids=[str(d.relative_to(ROOT)) for d in WITH_SNIPPETS])
 def test_every_snippet_of_the_document_runs_as_written(document, tmp_path):
-    session = Session(tmp_path, free_port_base())
-    failures: list[str] = []
-    timings: list[str] = []
-    try:
-        for snippet in snippets(document):
-            if snippet.skipped:
-                continue
-            started = time.monotonic()
-            code, out, err = session.run(snippet)
-            timings.append(f"{snippet.where}: {time.monotonic() - started:.1f} s")
-            problems = []
-            if code != 0:
-                problems.append(f"exit status {code}")
-            if "Traceback (most recent call last)" in out + err:
-                problems.append("a traceback")
-            if "apisim_error" in out:
-                problems.append("the admin API refused a call (apisim_error)")
-            printed = json_values(out)
-            problems += [f"did not print the documented {json.dumps(v, ensure_ascii=False)[:120]}"
-                         for v in documented_json(snippet.text) if not any(matches(v, p) for p in printed)]
-            if problems:
-                failures.append(f"{snippet.where}: {', '.join(problems)}\n--- stdout\n{out[-3000:]}\n--- stderr\n"
-                                f"{err[-3000:]}")
-    finally:
-        session.close()
-    print("\n".join(timings))
+    ran = run_document(snippets(document), tmp_path)
+    print("\n".join(f"{r.snippet.where}: {r.seconds:.1f} s" for r in ran))
+    failures = [f"{r.snippet.where}: {', '.join(problems(r))}\n--- stdout\n{r.out[-3000:]}\n--- stderr\n"
+                f"{r.err[-3000:]}" for r in ran if problems(r)]
     assert not failures, "\n\n".join(failures)
 
 
