@@ -113,6 +113,12 @@ class Session:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
+                # The leader is this process's child: a zombie until reaped, and a zombie still
+                # counts as the group's, so unreaped every stop would wait for the SIGKILL below.
+                os.waitpid(group, os.WNOHANG)
+            except ChildProcessError:  # reaped already (a snippet run to its end)
+                pass
+            try:
                 os.killpg(group, 0)
             except ProcessLookupError:
                 return
