@@ -240,16 +240,32 @@ class DevRequestHandler(WSGIRequestHandler):
         self.close_connection = True
 
 
+class _BindFailed(Exception):
+    """The ``OSError`` of a failed bind, carried past werkzeug's own handler for it, which prints
+    it and calls ``sys.exit(1)``: the caller could then neither say which port it was nor stop the
+    servers it had started."""
+
+
 class DevServer(ThreadedWSGIServer):
     """werkzeug's threaded server with at most ``max_connections`` connections at once; past them
-    a new connection gets a ``503`` at once instead of a thread."""
+    a new connection gets a ``503`` at once instead of a thread. A port it cannot bind raises the
+    ``OSError``, as a socket does."""
 
     daemon_threads = True
 
     def __init__(self, host: str, port: int, app: Any, limits: ReadLimits):
         handler = type("Handler", (DevRequestHandler,), {"limits": limits})
-        super().__init__(host, port, app, handler=handler)
+        try:
+            super().__init__(host, port, app, handler=handler)
+        except _BindFailed as failed:
+            raise failed.args[0] from None
         self._slots = threading.BoundedSemaphore(limits.max_connections)
+
+    def server_bind(self) -> None:
+        try:
+            super().server_bind()
+        except OSError as exc:
+            raise _BindFailed(exc) from exc
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):

@@ -126,8 +126,9 @@ class SimulatorServer(LoopbackServer):
         return self
 
     def stop(self) -> None:
-        for server in self._servers:
-            server.shutdown()
+        for index, server in enumerate(self._servers):
+            if index < len(self._threads):  # shutdown() waits for serve_forever: one never started would hang it
+                server.shutdown()
             server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
