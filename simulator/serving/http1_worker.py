@@ -99,10 +99,16 @@ class Worker:
             self.shed_to, self.to_shed = self.balancer.surplus()
             self.loop.call_later(REBALANCE_SECONDS, self.rebalance)
 
-    def hand_on(self, connection: HttpConnection) -> None:
+    def hand_on(self, connection: HttpConnection, *, look_again: bool = True) -> None:
         """Hand an idle connection (answered, nothing of a next request read) to a less loaded worker."""
         transport = connection.transport
-        if self.balancer is None or transport.get_write_buffer_size() or connection.writing_paused:
+        if self.balancer is None or connection.writing_paused:
+            return
+        if transport.get_write_buffer_size():
+            # uvloop before 0.22 keeps an answer's bytes until the end of the loop's turn, so right
+            # after answering the buffer is never empty there: look again once it has been written
+            if look_again:
+                self.loop.call_soon(self._hand_on_if_still_idle, connection)
             return
         fd = os.dup(transport.get_extra_info("socket").fileno())
         try:
@@ -112,6 +118,10 @@ class Worker:
         if sent:
             self.to_shed -= 1
             connection.handed_on()
+
+    def _hand_on_if_still_idle(self, connection: HttpConnection) -> None:
+        if connection.phase == IDLE and not connection.closing and self.to_shed > 0:
+            self.hand_on(connection, look_again=False)
 
     def take_handed_on(self, site: int, connection: socket.socket) -> None:
         """A connection another worker accepted and handed on (:mod:`.balance`): served as if accepted here."""

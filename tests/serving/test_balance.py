@@ -8,6 +8,7 @@ while a client keeps 32 connections busy on loopback.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import http.client
 import os
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from simulator.serving.balance import STOPPING, ConnectionBalancer
+from simulator.serving.http1 import HEAD, IDLE
+from simulator.serving.http1_worker import Worker
 from simulator.testing.served import ServedSimulator
 
 ROUNDS = 400  # of 32 requests: the workers compare loads every REBALANCE_SECONDS, some 10-20 rounds
@@ -180,6 +183,75 @@ def _children(pid: int) -> list[int]:
             if parent == pid:
                 children.append(int(entry.name))
     return children
+
+
+class LateWritingTransport:
+    """A transport that, as uvloop before 0.22 does, writes an answer only at the end of the loop's turn."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, sock: socket.socket):
+        self.sock, self.unwritten = sock, len(b"HTTP/1.1 200 OK")
+        loop.call_soon(self._write)
+
+    def _write(self) -> None:
+        self.unwritten = 0
+
+    def get_write_buffer_size(self) -> int:
+        return self.unwritten
+
+    def get_extra_info(self, name: str) -> socket.socket:
+        return self.sock
+
+    def abort(self) -> None:
+        self.sock.close()
+
+
+class AnsweredConnection:
+    """What Worker.hand_on reads of an HttpConnection just answered."""
+
+    def __init__(self, transport: LateWritingTransport):
+        self.transport, self.phase, self.closing, self.writing_paused = transport, IDLE, False, False
+        self.site = type("Site", (), {"number": 0})()
+
+    def handed_on(self) -> None:
+        self.closing = True
+        self.transport.abort()
+
+
+@pytest.fixture
+def late_writing_worker():
+    """A worker of two, one connection ahead, whose answers are written at the end of the loop's turn."""
+    loop = asyncio.new_event_loop()
+    balancer = ConnectionBalancer(2)
+    other = PlayedWorker(balancer, 1)
+    worker = Worker.__new__(Worker)  # only what hand_on uses: no simulator, no Flask app
+    worker.loop, worker.balancer, worker.shed_to, worker.to_shed = loop, copy.copy(balancer), 1, 1
+    worker.balancer.index = 0
+    accepted, client = socket.socketpair()
+    connection = AnsweredConnection(LateWritingTransport(loop, accepted))
+    yield worker, connection, other, loop
+    for _, adopted in other.held:
+        adopted.close()
+    accepted.close()
+    client.close()
+    loop.close()
+
+
+def test_an_answer_not_yet_written_is_handed_on_once_it_is(late_writing_worker):
+    worker, connection, other, loop = late_writing_worker
+    worker.hand_on(connection)
+    assert not connection.closing  # its answer is still in the transport's buffer
+    loop.run_until_complete(asyncio.sleep(0))  # the end of the loop's turn: written, then handed on
+    other.take()
+    assert connection.closing and len(other.held) == 1 and worker.to_shed == 0
+
+
+def test_a_connection_whose_next_request_began_meanwhile_is_kept(late_writing_worker):
+    worker, connection, other, loop = late_writing_worker
+    worker.hand_on(connection)
+    connection.phase = HEAD  # the next request's first bytes came in the same turn
+    loop.run_until_complete(asyncio.sleep(0))
+    other.take()
+    assert not connection.closing and other.held == []
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="counts connections through /proc")
