@@ -19,7 +19,7 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from werkzeug.serving import BaseWSGIServer
 
@@ -81,8 +81,10 @@ class LoopbackServer:
         wait_until_accepting(self.config.host, self.simulator.ports(), timeout)
 
 
-def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> None:
-    """Return once every port accepts a connection; ``TimeoutError`` naming the port after ``timeout``."""
+def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0,
+                         still_starting: Callable[[], None] = lambda: None) -> None:
+    """Return once every port accepts a connection; ``TimeoutError`` naming the port after ``timeout``.
+    ``still_starting`` is called between tries, and raises to give up at once (its server failed)."""
     deadline = time.monotonic() + timeout
     for port in ports:
         while True:
@@ -90,6 +92,7 @@ def wait_until_accepting(host: str, ports: list[int], timeout: float = 30.0) -> 
                 with socket.create_connection((host, port), timeout=1):
                     break
             except OSError:
+                still_starting()
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"nothing accepts on {host}:{port} after {timeout:.0f} s") from None
                 time.sleep(0.02)
@@ -141,15 +144,36 @@ class SimulatorServer(LoopbackServer):
 
 
 def free_port_base(host: str = "127.0.0.1", span: int = 100, attempts: int = 50) -> int:
-    """A port base whose whole span of ports is free right now (for tests and ``--port-base 0``)."""
+    """A port base whose whole span of ports is free right now (for tests and ``--port-base 0``).
+
+    The block lies outside the kernel's ephemeral range: a port of that range can be taken at any
+    moment as the local end of some outgoing connection (a test opening 2,000 client connections
+    takes 2,000 of them), and a listener cannot bind a port a connection holds."""
     import random
 
+    ephemeral = _ephemeral_ports()
+    bases = [base for base in range(_LOWEST_BASE, 65536 - span, 100)
+             if base + span <= ephemeral.start or base >= ephemeral.stop]
+    if not bases:
+        raise OSError(f"no block of {span} ports lies outside the ephemeral range {ephemeral.start}-{ephemeral.stop - 1}")
     rng = random.Random()
     for _ in range(attempts):
-        base = rng.randrange(20000, 60000 - span, 100)
+        base = rng.choice(bases)
         if all(_free(host, base + i) for i in range(span)):
             return base
     raise OSError("no free block of loopback ports found")
+
+
+_LOWEST_BASE = 10000  # below it, ports well-known services register
+
+
+def _ephemeral_ports() -> range:
+    """The ports the kernel picks the local end of an outgoing connection from."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):  # not Linux: the IANA range, which macOS and Windows use
+        low, high = 49152, 65535
+    return range(low, high + 1)
 
 
 # apisim's own refusal to start on a port something else holds (serving.process.check_ports_free,

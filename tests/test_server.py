@@ -42,3 +42,17 @@ def test_each_deployment_has_its_port_and_the_original_host_reaches_it_on_any_po
 ])
 def test_taken_port_reads_apisims_own_refusal_of_a_taken_port_and_nothing_else(output, port):
     assert taken_port(output) == port
+
+
+def test_a_free_port_block_lies_outside_the_ephemeral_range(monkeypatch):
+    # a port of that range can be the local end of any outgoing connection at any moment
+    monkeypatch.setattr("simulator.server._ephemeral_ports", lambda: range(20000, 60000))
+    for _ in range(20):
+        base = free_port_base()
+        assert base + 100 <= 20000 or base >= 60000
+
+
+def test_no_block_outside_the_ephemeral_range_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr("simulator.server._ephemeral_ports", lambda: range(1024, 65536))
+    with pytest.raises(OSError, match="outside the ephemeral range 1024-65535"):
+        free_port_base()

@@ -13,6 +13,7 @@ import asyncio
 import signal
 from typing import Any
 
+from simulator.serving.process import cannot_listen
 from simulator.serving.rsgi import RSGIApp
 
 
@@ -71,8 +72,11 @@ def serve_ports_natively(app: RSGIApp, host: str, ports: list[int]) -> None:
                 stopped.set()
         loop.call_soon_threadsafe(count)
 
-    for (spec, worker), signal_ in zip(workers, signals):
-        spec.build()
+    for (spec, worker), signal_, port in zip(workers, signals, ports):
+        try:
+            spec.build()
+        except RuntimeError as exc:  # granian's bind error names no port
+            raise cannot_listen(host, port, exc) from None
         signal_.add_cb(worker_stopped)
         worker.serve_str(_new_cbscheduler(loop, callback, impl_asyncio=True), loop, signal_)
     loop.add_signal_handler(signal.SIGTERM, lambda: [s.set() for s in signals])

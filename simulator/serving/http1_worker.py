@@ -23,7 +23,7 @@ from typing import Any
 from simulator.reading import ReadLimits
 from simulator.serving.balance import REBALANCE_SECONDS, STOPPING, ConnectionBalancer
 from simulator.serving.http1 import HUNG, IDLE, HttpConnection
-from simulator.serving.process import GRACE_SECONDS, raise_open_file_limit, read_limits
+from simulator.serving.process import GRACE_SECONDS, cannot_listen, raise_open_file_limit, read_limits
 from simulator.simulator import Simulator
 
 log = logging.getLogger("apisim.serving")
@@ -222,7 +222,10 @@ def _listener(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)  # every worker binds every port
-        sock.bind((host, port))
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise cannot_listen(host, port, exc) from None
         sock.listen(BACKLOG)
         sock.setblocking(False)
     except BaseException:

@@ -61,12 +61,26 @@ class PreforkServer:
         try:
             for index in range(self.workers):
                 self._spawn(index)
-            wait_until_accepting(self.simulator.config.host, self.ports)
+            wait_until_accepting(self.simulator.config.host, self.ports, still_starting=self._no_worker_failed)
             ready()
             self._supervise()
         except BaseException:  # a failed start or a failing master: no worker may outlive it
             self._request_stop(signal.SIGTERM, None)
             raise
+
+    def _no_worker_failed(self) -> None:
+        """While starting: a worker that exited (could not bind a port, say) stops the start at once,
+        saying why, rather than after the readiness timeout; a worker is restarted only once running."""
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if not pid:
+            return
+        index = self._children.pop(pid, -1)
+        self._request_stop(signal.SIGTERM, None)
+        # the usual cause: a port of ours taken since the check, as the worker's error above says;
+        # with the other workers stopped, the check now names it
+        check_ports_free(self.simulator.config.host, self.ports)
+        raise RuntimeError(f"worker {index + 1} exited while starting (exit status "
+                           f"{os.waitstatus_to_exitcode(status)}): see its error above")
 
     def _supervise(self) -> None:
         while self._children:

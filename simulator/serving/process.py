@@ -110,5 +110,10 @@ def check_ports_free(host: str, ports: list[int]) -> None:
             try:
                 probe.bind((host, port))
             except OSError as exc:
-                raise OSError(f"cannot listen on {host}:{port}: {exc}; stop what uses it or choose another "
-                              f"--port-base") from None
+                raise cannot_listen(host, port, exc) from None
+
+
+def cannot_listen(host: str, port: int, reason: object) -> OSError:
+    """The error of a port something else holds, in the words ``simulator.server.taken_port`` reads
+    (a test that picked the port block then tries another)."""
+    return OSError(f"cannot listen on {host}:{port}: {reason}; stop what uses it or choose another --port-base")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +20,7 @@ from simulator.config import SimulatorConfig
 from simulator.core import SimRequest
 from simulator.core.http import Headers
 from simulator import Simulator
-from simulator.server import free_port_base
+from simulator.server import free_port_base, taken_port
 from simulator.serving.process import check_ports_free
 from simulator.testing.served import ServedSimulator
 
@@ -115,6 +117,40 @@ def test_a_port_already_taken_is_refused_before_any_worker_starts():
         with pytest.raises(RuntimeError, match="cannot listen"):
             server.start()
         server.stop()
+
+
+TAKEN_AFTER_THE_CHECK = """
+import sys
+from simulator import serving
+from simulator.config import SimulatorConfig
+from simulator.serving import prefork
+
+checks = []
+
+
+def free_at_the_first_check(host, ports):  # the port is taken between the master's check and the workers' bind
+    checks.append(ports)
+    if len(checks) > 1:
+        real_check(host, ports)
+
+
+real_check, prefork.check_ports_free = prefork.check_ports_free, free_at_the_first_check
+config = SimulatorConfig(port_base=int(sys.argv[1]), services=["cdc-python"])
+sys.exit(serving.serve(config, server=sys.argv[2], workers=2))
+"""
+
+
+@pytest.mark.parametrize("server", ["httptools", "granian"])
+def test_a_port_taken_after_the_check_stops_the_start_naming_the_port(server):
+    # not after the 30 s readiness wait with "nothing accepts": the words a test's retry reads
+    port_base = free_port_base()
+    with socket.socket() as squatter:  # bound, not listening: as the local end of a client's connection
+        squatter.bind(("127.0.0.1", port_base + 20))  # cdc-python's one deployment
+        process = subprocess.run([sys.executable, "-c", TAKEN_AFTER_THE_CHECK, str(port_base), server],
+                                 capture_output=True, text=True, timeout=60)
+    assert process.returncode != 0
+    assert taken_port(process.stderr) == port_base + 20, process.stderr[-2000:]
+    assert "nothing accepts" not in process.stderr
 
 
 FALLBACK_SERVE = """
