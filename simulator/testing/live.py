@@ -22,11 +22,13 @@ from typing import Any, Iterable
 
 from simulator.config import SimulatorConfig
 from simulator.contracts import Contract
-from simulator.server import LoopbackServer, SimulatorServer, free_port_base
+from simulator.server import LoopbackServer, SimulatorServer, free_port_base, taken_port
 from simulator.simulator import Simulator
 from simulator.testing.clock import FixedClock
 from simulator.testing.explain import contract_violations, report
 from simulator.testing.images import Image, image_bytes
+
+_PORT_ATTEMPTS = 5
 
 
 class ApisimServer(LoopbackServer):
@@ -57,8 +59,14 @@ class ApisimServer(LoopbackServer):
             return self
         # The span covers every served port block, an imported contract's (--port-block 12) too.
         span = 1 + max((c.port_of(d, 0) for c in self.simulator.contracts.values() for d in c.deployments), default=0)
-        self.simulator.listen_on(free_port_base(self.config.host, span=max(span, 100)))
-        server = SimulatorServer(self.config, simulator=self.simulator).start()
+        for attempt in range(_PORT_ATTEMPTS):
+            self.simulator.listen_on(free_port_base(self.config.host, span=max(span, 100)))
+            try:
+                server = SimulatorServer(self.config, simulator=self.simulator).start()
+                break
+            except OSError as exc:  # another process (a parallel test) took a port of the block since the check
+                if taken_port(str(exc)) is None or attempt + 1 == _PORT_ATTEMPTS:
+                    raise
         server.wait_until_accepting()
         self._server = server
         return self

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import httpx
 import pytest
 
+from simulator.server import free_port_base
 from simulator.testing import DEFAULT_NOW, ApisimServer, FixedClock, apisim_router
+from simulator.testing import live as live_module
 
 OCR_PATH = "/v2/p/ocr/quota-invoice"
 
@@ -26,6 +29,21 @@ def test_usable_by_hand_on_loopback_and_stopped_cleanly():
         assert answer.json()["error_code"] == "ModelArts.4101"
         assert server.calls()[0]["operation"] == "recognize_quota_invoice"
     assert not server.started
+
+
+def test_a_port_block_taken_before_the_bind_is_swapped_for_another(monkeypatch):
+    # a parallel test can take a port between the free-block check and the bind
+    taken, spare = free_port_base(), free_port_base()
+    picks = iter([taken, spare])
+    monkeypatch.setattr(live_module, "free_port_base", lambda host, span: next(picks))
+    server = ApisimServer(services=["huawei-ocr"])
+    with socket.socket() as squatter:
+        offset = server.simulator.port_of(server.contract().deployments[0]) - server.config.port_base
+        squatter.bind(("127.0.0.1", taken + offset))
+        squatter.listen()
+        with server:
+            assert int(server.base_url().rsplit(":", 1)[1]) == spare + offset
+            assert httpx.post(server.base_url() + OCR_PATH, json={"url": "x"}).status_code == 401  # no token
 
 
 def test_fake_data_follows_the_seed(small):
