@@ -14,6 +14,7 @@ readiness wait.
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import threading
@@ -154,6 +155,7 @@ def free_port_base(host: str = "127.0.0.1", span: int = 100, attempts: int = 50)
     ephemeral = _ephemeral_ports()
     bases = [base for base in range(_LOWEST_BASE, 65536 - span, 100)
              if base + span <= ephemeral.start or base >= ephemeral.stop]
+    bases = _this_test_workers_share(bases)
     if not bases:
         raise OSError(f"no block of {span} ports lies outside the ephemeral range {ephemeral.start}-{ephemeral.stop - 1}")
     rng = random.Random()
@@ -165,6 +167,17 @@ def free_port_base(host: str = "127.0.0.1", span: int = 100, attempts: int = 50)
 
 
 _LOWEST_BASE = 10000  # below it, ports well-known services register
+
+
+def _this_test_workers_share(bases: list[int]) -> list[int]:
+    """Under pytest-xdist, worker ``gwN`` of K picks only every Kth block from the Nth: two tests
+    running side by side never pick the same block and race to bind it (the servers they start
+    inherit the worker's environment, so theirs follow too)."""
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("PYTEST_XDIST_WORKER_COUNT", "")
+    if not (worker.startswith("gw") and worker[2:].isdigit() and count.isdigit() and int(count) > 1):
+        return bases
+    share = bases[int(worker[2:]) % int(count)::int(count)]
+    return share or bases
 
 
 def _ephemeral_ports() -> range:

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from simulator.config import SimulatorConfig
-from simulator.server import SimulatorServer, free_port_base, taken_port
+from simulator.server import SimulatorServer, _this_test_workers_share, free_port_base, taken_port
 
 
 def test_a_non_loopback_bind_address_is_refused():
@@ -56,3 +56,15 @@ def test_no_block_outside_the_ephemeral_range_is_a_clear_error(monkeypatch):
     monkeypatch.setattr("simulator.server._ephemeral_ports", lambda: range(1024, 65536))
     with pytest.raises(OSError, match="outside the ephemeral range 1024-65535"):
         free_port_base()
+
+
+def test_parallel_test_workers_pick_from_blocks_of_their_own(monkeypatch):
+    blocks = list(range(10000, 30000, 100))
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "2")
+    shares = []
+    for worker in ("gw0", "gw1"):
+        monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+        shares.append(set(_this_test_workers_share(blocks)))
+    assert not shares[0] & shares[1] and shares[0] | shares[1] == set(blocks)
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    assert _this_test_workers_share(blocks) == blocks  # not under xdist: every block

@@ -176,7 +176,9 @@ def test_without_granians_native_workers_serve_falls_back_to_embedded_servers():
     process = subprocess.Popen([sys.executable, "-c", FALLBACK_SERVE, str(port_base)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        assert process.stdout.readline().strip() == "ready"
+        if process.stdout.readline().strip() != "ready":  # it exited: say why
+            process.wait(timeout=30)
+            pytest.fail(f"the fallback did not start: {process.stderr.read()[-3000:]}")
         status, body, _ = _post(f"http://127.0.0.1:{port_base + 1}/v3/auth/tokens", TOKEN_REQUEST)
         assert status == 201, body
     finally:
