@@ -117,8 +117,7 @@ class SimulatorServer(LoopbackServer):
                 try:
                     server = DevServer(self.config.host, port, self.app, limits)  # timeouts, a connection cap
                 except OSError as exc:
-                    raise OSError(f"cannot listen on {self.config.host}:{port} for {dep.service}/{dep.name}: {exc}; "
-                                  f"choose another --port-base") from exc
+                    raise cannot_listen(self.config.host, port, exc, f"{dep.service}/{dep.name}") from exc
                 self._servers.append(server)
             for server in self._servers:
                 thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
@@ -189,8 +188,14 @@ def _ephemeral_ports() -> range:
     return range(low, high + 1)
 
 
-# apisim's own refusal to start on a port something else holds (serving.process.check_ports_free,
-# SimulatorServer.start): "cannot listen on HOST:PORT[ for SERVICE/DEPLOYMENT]: [Errno 98] Address already in use; ..."
+def cannot_listen(host: str, port: int, reason: object, serving: str = "") -> OSError:
+    """apisim's refusal to start on a port something else holds (every server's, and each worker's
+    own), in the words :func:`taken_port` reads: "cannot listen on HOST:PORT[ for SERVICE/DEPLOYMENT]:
+    [Errno 98] Address already in use; ..."."""
+    where = f" for {serving}" if serving else ""
+    return OSError(f"cannot listen on {host}:{port}{where}: {reason}; stop what uses it or choose another --port-base")
+
+
 _REFUSED_TAKEN_PORT = re.compile(r"cannot listen on \S+:(\d+)\b[^\n]*Address already in use")
 
 

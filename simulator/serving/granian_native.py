@@ -13,7 +13,7 @@ import asyncio
 import signal
 from typing import Any
 
-from simulator.serving.process import cannot_listen
+from simulator.server import cannot_listen
 from simulator.serving.rsgi import RSGIApp
 
 

@@ -23,7 +23,8 @@ from typing import Any
 from simulator.reading import ReadLimits
 from simulator.serving.balance import REBALANCE_SECONDS, STOPPING, ConnectionBalancer
 from simulator.serving.http1 import HUNG, IDLE, HttpConnection
-from simulator.serving.process import GRACE_SECONDS, cannot_listen, raise_open_file_limit, read_limits
+from simulator.server import cannot_listen
+from simulator.serving.process import GRACE_SECONDS, raise_open_file_limit, read_limits
 from simulator.simulator import Simulator
 
 log = logging.getLogger("apisim.serving")

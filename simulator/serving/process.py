@@ -14,6 +14,7 @@ from typing import Callable
 
 from simulator.config import SimulatorConfig
 from simulator.reading import ReadLimits
+from simulator.server import cannot_listen
 from simulator.simulator import Simulator
 
 # A worker that stops on SIGTERM finishes the requests it has in flight for at most this long.
@@ -112,8 +113,3 @@ def check_ports_free(host: str, ports: list[int]) -> None:
             except OSError as exc:
                 raise cannot_listen(host, port, exc) from None
 
-
-def cannot_listen(host: str, port: int, reason: object) -> OSError:
-    """The error of a port something else holds, in the words ``simulator.server.taken_port`` reads
-    (a test that picked the port block then tries another)."""
-    return OSError(f"cannot listen on {host}:{port}: {reason}; stop what uses it or choose another --port-base")
