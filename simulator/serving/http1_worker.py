@@ -21,9 +21,9 @@ from email.utils import formatdate
 from typing import Any
 
 from simulator.reading import ReadLimits
+from simulator.server import cannot_listen
 from simulator.serving.balance import REBALANCE_SECONDS, STOPPING, ConnectionBalancer
 from simulator.serving.http1 import HUNG, IDLE, HttpConnection
-from simulator.server import cannot_listen
 from simulator.serving.process import GRACE_SECONDS, raise_open_file_limit, read_limits
 from simulator.simulator import Simulator
 

@@ -112,4 +112,3 @@ def check_ports_free(host: str, ports: list[int]) -> None:
                 probe.bind((host, port))
             except OSError as exc:
                 raise cannot_listen(host, port, exc) from None
-
